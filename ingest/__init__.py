@@ -1,0 +1,1 @@
+"""Document ingestion: parse files, chunk them along their structure, index the passages."""

@@ -1,0 +1,77 @@
+"""Chunk a document along its structure.
+
+A chunk starts at a heading (which stays with the text under it), grows by whole logical
+paragraphs up to `max_chars`, and a paragraph too long on its own is split between sentences,
+never inside one. Objective codes stay with their sentence because they open their paragraph.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ingest.structure import Unit, heading_level, heading_text, sentence_spans, units
+
+
+@dataclass(frozen=True)
+class Chunk:
+    start: int
+    end: int
+    index_text: str
+    section: str
+
+
+def _split_long(text: str, unit: Unit, max_chars: int) -> list[Unit]:
+    """Cut a too-long paragraph into runs of whole sentences."""
+    pieces, run = [], []
+    for s, e in sentence_spans(text, unit.start, unit.end):
+        if run and e - run[0][0] > max_chars:
+            pieces.append(run)
+            run = []
+        run.append((s, e))
+    if run:
+        pieces.append(run)
+    return [Unit(r[0][0], r[-1][1], " ".join(text[r[0][0]:r[-1][1]].split()), unit.block,
+                 unit.first_in_block and i == 0) for i, r in enumerate(pieces)]
+
+
+def chunk_text(text: str, max_chars: int = 900, min_chars: int = 80) -> list[Chunk]:
+    headings: dict[int, str] = {}
+    chunks: list[Chunk] = []
+    current: list[Unit] = []
+    body_len = 0
+    section = ""
+
+    def section_path() -> str:
+        return " > ".join(headings[level] for level in sorted(headings))
+
+    def flush():
+        nonlocal current, body_len
+        content = [u for u in current if not u.is_furniture]
+        if content:
+            chunks.append(Chunk(content[0].start, content[-1].end,
+                                "\n".join(u.clean for u in content), section))
+        current, body_len = [], 0
+
+    for unit in units(text):
+        if unit.is_furniture:
+            continue
+        level = heading_level(unit)
+        if level is not None:
+            if body_len >= min_chars:
+                flush()
+            headings = {k: v for k, v in headings.items() if k < level}
+            headings[level] = heading_text(unit)
+            if body_len:  # a short lead-in stays, but the heading now names the chunk
+                section = section_path()
+            current.append(unit)
+            continue
+        pieces = [unit] if len(unit.clean) <= max_chars else _split_long(text, unit, max_chars)
+        for piece in pieces:
+            if current and body_len and body_len + len(piece.clean) > max_chars:
+                flush()
+            if body_len == 0:  # the section is the one in force where the body text begins
+                section = section_path()
+            current.append(piece)
+            body_len += len(piece.clean)
+    flush()
+    return chunks

@@ -1,0 +1,170 @@
+"""Ingest documents into the index: parse, chunk, and bring every index up to date.
+
+Unchanged documents (same bytes, same chunker) are skipped; a changed document's passages are
+replaced; a document gone from a folder that was ingested whole loses its passages. A file that
+fails is reported and skipped alone: the rest of the batch, and its own previous version, stay.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from advisor.config import Settings
+from advisor.embedders import get_embedder
+from advisor.errors import IngestError
+from advisor.index import FORMAT, Layout, read_manifest, read_passages, retrieval_text, write_atomic
+from advisor.lexical import BM25Index
+from advisor.passage import Passage, passage_id
+from advisor.text import detect_language
+from ingest.chunker import chunk_text
+from ingest.parsers import parse
+from ingest.sources import DocumentSpec, resolve
+
+CHUNKER_VERSION = "structure-1"
+
+
+@dataclass
+class IngestReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    failed: list[dict] = field(default_factory=list)      # {"path", "error"}
+    warnings: list[dict] = field(default_factory=list)    # {"doc_id", "warning"}
+    passages: int = 0
+    embedded: int = 0
+    seconds: float = 0.0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed)
+
+    def to_dict(self) -> dict:
+        return {k: getattr(self, k) for k in self.__dataclass_fields__}
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _passages_for(spec: DocumentSpec, settings: Settings) -> tuple[dict, str, list[Passage], list[str]]:
+    parsed = parse(spec.path)
+    language = spec.language or detect_language(parsed.text[:5000])
+    title = spec.title or parsed.title or spec.path.stem
+    passages, seen = [], {}
+    for chunk in chunk_text(parsed.text):
+        text = parsed.text[chunk.start:chunk.end]
+        occurrence = seen.get(text, 0)
+        seen[text] = occurrence + 1
+        passages.append(Passage(
+            id=passage_id(spec.id, text, occurrence), doc_id=spec.id, title=title,
+            start=chunk.start, end=chunk.end, text=text, index_text=chunk.index_text,
+            section=chunk.section, page=parsed.page_at(chunk.start), url=spec.url, language=language))
+    if not passages:
+        raise IngestError(str(spec.path), "no text to index after parsing; check the file's content")
+    info = spec.describe() | {"title": title, "language": language, "format": parsed.format,
+                              "pages": len(parsed.page_starts) if parsed.page_starts else None,
+                              "passages": [p.id for p in passages], "warnings": parsed.warnings,
+                              "chunker": CHUNKER_VERSION}
+    return info, parsed.text, passages, parsed.warnings
+
+
+def ingest(paths: list[Path], settings: Settings, rebuild: bool = False) -> IngestReport:
+    started = time.perf_counter()
+    layout = Layout(settings.data_dir)
+    report = IngestReport()
+    if rebuild and layout.root.exists():
+        for part in (layout.manifest, layout.passages):
+            part.unlink(missing_ok=True)
+        for folder in (layout.documents, layout.lexical, layout.chroma):
+            shutil.rmtree(folder, ignore_errors=True)
+    manifest = read_manifest(layout)
+    documents: dict[str, dict] = manifest.get("documents", {})
+    passages_by_doc: dict[str, list[Passage]] = {}
+    for p in read_passages(layout):
+        passages_by_doc.setdefault(p.doc_id, []).append(p)
+
+    specs, folders, errors = resolve(paths)
+    report.failed.extend({"path": e.path, "error": e.message} for e in errors)
+    wanted = {s.id for s in specs}
+    for doc_id, info in list(documents.items()):
+        if doc_id not in wanted and Path(info.get("source_dir", "")) in folders:
+            documents.pop(doc_id)
+            passages_by_doc.pop(doc_id, None)
+            layout.document_text_path(doc_id).unlink(missing_ok=True)
+            report.removed.append(doc_id)
+
+    for spec in specs:
+        try:
+            digest = _sha256(spec.path)
+        except OSError as exc:
+            report.failed.append({"path": str(spec.path), "error": f"cannot read the file ({exc})"})
+            continue
+        old = documents.get(spec.id)
+        if (old and old.get("sha256") == digest and old.get("chunker") == CHUNKER_VERSION
+                and layout.document_text_path(spec.id).is_file()):
+            new_info = old | spec.describe() | {"sha256": digest,
+                                               "title": spec.title or old.get("title"),
+                                               "language": spec.language or old.get("language")}
+            if new_info != old:  # only metadata changed: keep passages, refresh what they carry
+                documents[spec.id] = new_info
+                passages_by_doc[spec.id] = [Passage(**(p.to_dict() | {"title": new_info["title"], "url": spec.url}))
+                                            for p in passages_by_doc.get(spec.id, [])]
+                report.updated.append(spec.id)
+            else:
+                report.unchanged.append(spec.id)
+            continue
+        try:
+            info, text, passages, warnings = _passages_for(spec, settings)
+        except IngestError as exc:
+            report.failed.append({"path": exc.path, "error": exc.message})
+            continue
+        except Exception as exc:  # a parser bug must not take the batch down
+            report.failed.append({"path": str(spec.path), "error": f"unexpected {type(exc).__name__}: {exc}"})
+            continue
+        write_atomic(layout.document_text_path(spec.id), text)
+        documents[spec.id] = info | {"sha256": digest}
+        passages_by_doc[spec.id] = passages
+        report.warnings.extend({"doc_id": spec.id, "warning": w} for w in warnings)
+        (report.updated if old else report.added).append(spec.id)
+
+    all_passages = [p for doc_id in documents for p in passages_by_doc.get(doc_id, [])]
+    report.passages = len(all_passages)
+    index_missing = not (layout.lexical / "meta.json").is_file()
+    if report.changed or index_missing or manifest.get("embedder") != settings.embedder:
+        report.embedded = _write_indexes(layout, all_passages, settings)
+        write_atomic(layout.manifest, json.dumps(
+            {"format": FORMAT, "embedder": settings.embedder, "chunker": CHUNKER_VERSION,
+             "documents": documents}, ensure_ascii=False, indent=1))
+    report.seconds = round(time.perf_counter() - started, 3)
+    return report
+
+
+def _write_indexes(layout: Layout, passages: list[Passage], settings: Settings) -> int:
+    write_atomic(layout.passages, "".join(json.dumps(p.to_dict(), ensure_ascii=False) + "\n" for p in passages))
+    texts = [retrieval_text(p) for p in passages]
+    BM25Index.build([p.id for p in passages], texts, [p.language for p in passages]).save(layout.lexical)
+    embedder = get_embedder(settings.embedder)
+    if embedder is None:
+        return 0
+    from advisor.vectorstores.chroma import ChromaStore
+
+    store = ChromaStore(layout.chroma, embedder.name)
+    present = store.ids()
+    wanted = {p.id for p in passages}
+    stale = sorted(present - wanted)
+    if stale:
+        store.delete(stale)
+    new = [(p, t) for p, t in zip(passages, texts) if p.id not in present]
+    if new:
+        vectors = np.vstack([embedder.embed([t for _, t in new[i:i + 64]]) for i in range(0, len(new), 64)])
+        store.upsert([p.id for p, _ in new], vectors,
+                     [{"doc_id": p.doc_id, "page": p.page or 0} for p, _ in new])
+    return len(new)
