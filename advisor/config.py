@@ -32,7 +32,7 @@ class Settings(BaseSettings):
     top_k: int = Field(5, ge=1, le=50, description="Passages returned by search.")
     max_citations: int = Field(4, ge=1, le=10, description="Most passages an answer cites.")
     refusal_threshold: float = Field(
-        0.5, ge=0.0, le=1.0,
+        0.45, ge=0.0, le=1.0,
         description="Least share of the question's content (IDF-weighted) the best passages must "
         "cover for the advisor to answer; below it, it refuses.",
     )

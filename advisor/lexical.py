@@ -20,24 +20,33 @@ from advisor.text import LANGUAGES, content_words, stem
 MIN_PART = 4
 
 
-def split_compound(word: str, known: set[str], language: str) -> list[str]:
-    """Stems of the two known parts of a compound ('schoonmaakopdracht' -> schoonmak, opdracht)."""
+def split_compound(word: str, known: set[str], language: str, open_head: bool = False) -> list[str]:
+    """Stems of the parts of a compound ('schoonmaakopdracht' -> schoonmak, opdracht).
+
+    Both parts must be known index terms; with `open_head`, a long known tail is enough
+    ('gunningscriteria' -> gun, criteria), which lets a question's 'gunning' meet it.
+    """
     if len(word) < 2 * MIN_PART + 1:
         return []
     best: list[str] = []
+    head_only: list[str] = []
     for i in range(MIN_PART, len(word) - MIN_PART + 1):
         left, right = word[:i], word[i:]
         right_stem = stem(right, language)
         if right_stem not in known:
             continue
-        for candidate in (left, left[:-1] if left.endswith(("s", "e")) else None,
-                          left[:-2] if left.endswith("en") else None):
-            if candidate and len(candidate) >= MIN_PART and stem(candidate, language) in known:
-                parts = [stem(candidate, language), right_stem]
+        heads = [h for h in (left, left[:-1] if left.endswith(("s", "e")) else None,
+                             left[:-2] if left.endswith("en") else None) if h and len(h) >= MIN_PART]
+        for head in heads:
+            if stem(head, language) in known:
+                parts = [stem(head, language), right_stem]
                 if not best or min(map(len, parts)) > min(map(len, best)):
                     best = parts
                 break
-    return best
+        else:
+            if open_head and not head_only and heads and len(right) > MIN_PART and len(heads[-1]) > MIN_PART:
+                head_only = [stem(heads[-1], language), right_stem]
+    return best or head_only
 
 
 class BM25Index:
@@ -63,7 +72,7 @@ class BM25Index:
             terms = list(doc_stems)
             for w, s in zip(tokens, doc_stems):
                 if len(w) >= 2 * MIN_PART + 1:
-                    terms.extend(p for p in split_compound(w, known, lang) if p != s)
+                    terms.extend(p for p in split_compound(w, known, lang, open_head=True) if p != s)
             counters.append(Counter(terms))
         vocab = {t: i for i, t in enumerate(sorted({t for c in counters for t in c}))}
         postings: list[list[tuple[int, int]]] = [[] for _ in vocab]
@@ -79,11 +88,12 @@ class BM25Index:
         return cls(list(ids), vocab, df, indptr, docs, tfs, doc_len, k1, b)
 
     # -- querying --------------------------------------------------------------------------
-    def query_terms(self, text: str) -> list[str]:
-        """Stems of a question under every indexed language, with unknown compounds split."""
+    def query_terms(self, text: str, language: str = "nl") -> list[str]:
+        """Stems of a question, its own language's stemmer first, with unknown compounds split."""
         terms: list[str] = []
+        order = [language] + [lang for lang in LANGUAGES if lang != language]
         for word in content_words(text):
-            for lang in LANGUAGES:
+            for lang in order:
                 s = stem(word, lang)
                 if s in self._known:
                     terms.append(s)
@@ -112,8 +122,8 @@ class BM25Index:
             scores[d] += self.idf[i] * tf * (self.k1 + 1) / (tf + norm[d])
         return scores
 
-    def search(self, text: str, k: int) -> list[tuple[str, float]]:
-        scores = self.scores(self.query_terms(text))
+    def search(self, text: str, k: int, language: str = "nl") -> list[tuple[str, float]]:
+        scores = self.scores(self.query_terms(text, language))
         if not len(scores):
             return []
         k = min(k, len(scores))

@@ -7,6 +7,7 @@ never inside one. Objective codes stay with their sentence because they open the
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ingest.structure import Unit, heading_level, heading_text, sentence_spans, units
@@ -32,6 +33,17 @@ def _split_long(text: str, unit: Unit, max_chars: int) -> list[Unit]:
         pieces.append(run)
     return [Unit(r[0][0], r[-1][1], " ".join(text[r[0][0]:r[-1][1]].split()), unit.block,
                  unit.first_in_block and i == 0) for i, r in enumerate(pieces)]
+
+
+_LIST_ITEM = re.compile(r"^(?:[•\-–*·▪◦]|\d{1,2}[.)]?)\s")
+
+
+def _continues_list(current: list[Unit], unit: Unit) -> bool:
+    """A list item stays with its lead-in (a line ending in ':') and its sibling items."""
+    if not current or not _LIST_ITEM.match(unit.clean):
+        return False
+    previous = current[-1].clean
+    return previous.endswith(":") or bool(_LIST_ITEM.match(previous))
 
 
 def chunk_text(text: str, max_chars: int = 900, min_chars: int = 80) -> list[Chunk]:
@@ -67,7 +79,8 @@ def chunk_text(text: str, max_chars: int = 900, min_chars: int = 80) -> list[Chu
             continue
         pieces = [unit] if len(unit.clean) <= max_chars else _split_long(text, unit, max_chars)
         for piece in pieces:
-            if current and body_len and body_len + len(piece.clean) > max_chars:
+            limit = max_chars * 1.6 if _continues_list(current, piece) else max_chars
+            if current and body_len and body_len + len(piece.clean) > limit:
                 flush()
             if body_len == 0:  # the section is the one in force where the body text begins
                 section = section_path()

@@ -27,7 +27,7 @@ from ingest.chunker import chunk_text
 from ingest.parsers import parse
 from ingest.sources import DocumentSpec, resolve
 
-CHUNKER_VERSION = "structure-1"
+CHUNKER_VERSION = "structure-2"
 
 
 @dataclass

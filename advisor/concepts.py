@@ -1,0 +1,58 @@
+"""A question's concepts: each content word with every index term that would count as meeting it.
+
+Used to decide whether retrieved passages cover a question (refusal) and to pick the sentences
+that answer it. An English word also counts as met by the Dutch terms the glossary gives for it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from advisor.lexical import BM25Index, split_compound
+from advisor.query import glossary
+from advisor.text import LANGUAGES, content_words, document_terms, fold, stem
+
+
+@dataclass(frozen=True)
+class Concept:
+    word: str
+    terms: frozenset[str]
+    weight: float
+
+
+def _glossary_terms(question: str) -> dict[str, set[str]]:
+    """English word -> Dutch stems, from every glossary phrase the question contains."""
+    text = fold(question)
+    mapping: dict[str, set[str]] = {}
+    for pattern, dutch in glossary():
+        if pattern.search(text):
+            dutch_terms = set(document_terms(dutch, "nl"))
+            for word in re.findall(r"\w+", pattern.pattern.replace(r"\b", " ").replace("\\", "")):
+                mapping.setdefault(word, set()).update(dutch_terms)
+    return mapping
+
+
+def concepts(question: str, lexical: BM25Index, language: str) -> list[Concept]:
+    translations = _glossary_terms(question) if language == "en" else {}
+    result, seen = [], set()
+    for word in content_words(question, language):
+        if word in seen or word.isdigit():
+            continue  # numbers are the asker's parameters, not the topic
+        seen.add(word)
+        terms = {stem(word, lang) for lang in LANGUAGES}
+        terms.update(split_compound(word, lexical._known, "nl"))
+        terms.update(translations.get(word, ()))
+        weight = max(lexical.term_idf(t) for t in terms)
+        if language == "en" and word not in translations and not terms & lexical._known:
+            weight /= 2  # a generic English word says little about a Dutch corpus's topics
+        result.append(Concept(word, frozenset(terms), weight))
+    return result
+
+
+def coverage(found: list[Concept], available: set[str]) -> float:
+    """IDF-weighted share of the concepts met by a set of index terms."""
+    total = sum(c.weight for c in found)
+    if not total:
+        return 0.0
+    return sum(c.weight for c in found if c.terms & available) / total

@@ -1,0 +1,109 @@
+"""The advisor core: question in, grounded answer out. Knows nothing of HTTP, CLI or UI."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from advisor.compose import compose
+from advisor.concepts import concepts, coverage
+from advisor.config import Settings
+from advisor.errors import InvalidQuestionError
+from advisor.index import Index
+from advisor.retrieval import Hit, HybridRetriever
+from advisor.scope import is_steering
+from advisor.text import content_words, detect_language
+
+REFUSAL = {
+    "nl": ("Daar kan ik je niet mee helpen vanuit mijn bronnen. Ik beantwoord vragen over sociaal en "
+           "duurzaam aankopen door overheden: opdrachten voorbehouden aan de sociale economie, sociale "
+           "criteria en uitvoeringsvoorwaarden, social return, en het regionaal kader duurzaam aankopen "
+           "van regio Brugge."),
+    "en": ("I can't help with that from my sources. I answer questions on social and sustainable public "
+           "procurement: contracts reserved for the social economy, social criteria and execution "
+           "conditions, social return, and the Bruges regional framework for sustainable purchasing."),
+}
+COVERAGE_PASSAGES = 3
+FOLLOW_UP_WORDS = 6
+
+
+@dataclass
+class Answer:
+    answer: str
+    language: str
+    refused: bool
+    citations: list = field(default_factory=list)
+    criteria: list = field(default_factory=list)
+    verdict: dict | None = None
+    intake: dict | None = None
+    timings_ms: dict = field(default_factory=dict)
+    refusal_reason: str | None = None
+    coverage: float | None = None
+
+    def to_dict(self) -> dict:
+        return {"answer": self.answer, "language": self.language, "refused": self.refused,
+                "citations": [c.to_dict() for c in self.citations], "criteria": self.criteria,
+                "verdict": self.verdict, "intake": self.intake, "timings_ms": self.timings_ms,
+                "refusal_reason": self.refusal_reason,
+                "coverage": None if self.coverage is None else round(self.coverage, 3)}
+
+
+class Advisor:
+    def __init__(self, settings: Settings, index: Index | None = None):
+        self.settings = settings
+        self.index = index or Index(settings.data_dir)
+        self.retriever = HybridRetriever(self.index, settings)
+
+    def validate(self, question: str) -> str:
+        if not isinstance(question, str) or not question.strip():
+            raise InvalidQuestionError("the question is empty; ask something, e.g. "
+                                       "'Mag ik deze schoonmaakopdracht voorbehouden aan de sociale economie?'")
+        if len(question) > self.settings.max_question_chars:
+            raise InvalidQuestionError(f"the question has {len(question)} characters, more than the "
+                                       f"{self.settings.max_question_chars} allowed; shorten it "
+                                       "(or raise ADVISOR_MAX_QUESTION_CHARS)")
+        return " ".join(question.split())
+
+    def retrieval_query(self, question: str, history: list[dict] | None) -> str:
+        """A short follow-up is searched together with the asker's previous question."""
+        if history and len(content_words(question)) < FOLLOW_UP_WORDS:
+            previous = [h.get("content", "") for h in history if h.get("role") == "user" and h.get("content")]
+            if previous:
+                return f"{previous[-1]}\n{question}"
+        return question
+
+    def search(self, query: str, k: int | None = None) -> list[Hit]:
+        query = self.validate(query)
+        return self.retriever.search(query, k)
+
+    def ask(self, question: str, history: list[dict] | None = None) -> Answer:
+        started = time.perf_counter()
+        question = self.validate(question)
+        language = detect_language(question)
+        if is_steering(question):
+            return self._refuse(language, "steering", started, {})
+        query = self.retrieval_query(question, history)
+        hits = self.retriever.search(query, max(self.settings.top_k, self.settings.max_citations + 2), language)
+        retrieved = time.perf_counter()
+        timings = {"retrieve": round((retrieved - started) * 1000, 2)}
+        found = concepts(query, self.index.lexical, language)
+        share = max((coverage(found, self.index.lexical.terms_of(self.index.position[h.passage.id]))
+                     for h in hits[:COVERAGE_PASSAGES]), default=0.0)
+        if not hits or share < self.settings.refusal_threshold:
+            answer = self._refuse(language, "not covered by the sources", started, timings)
+            answer.coverage = share
+            return answer
+        composition = compose(hits[:self.settings.max_citations + 2], found, language,
+                              self.index.document_text, self.settings.max_citations)
+        timings["compose"] = round((time.perf_counter() - retrieved) * 1000, 2)
+        if not composition.citations:
+            answer = self._refuse(language, "no passage sentence answers it", started, timings)
+            answer.coverage = share
+            return answer
+        timings["total"] = round((time.perf_counter() - started) * 1000, 2)
+        return Answer(composition.answer, language, False, composition.citations, timings_ms=timings,
+                      coverage=share)
+
+    def _refuse(self, language: str, reason: str, started: float, timings: dict) -> Answer:
+        timings = dict(timings, total=round((time.perf_counter() - started) * 1000, 2))
+        return Answer(REFUSAL[language], language, True, timings_ms=timings, refusal_reason=reason)

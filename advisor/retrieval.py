@@ -1,0 +1,66 @@
+"""Hybrid retrieval: BM25 and dense rankings fused by weighted reciprocal rank."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from advisor.config import Settings
+from advisor.embedders import get_embedder
+from advisor.index import Index
+from advisor.passage import Passage
+from advisor.query import expand_english
+from advisor.text import detect_language
+
+
+@dataclass
+class Hit:
+    passage: Passage
+    score: float                      # fused score
+    lexical_rank: int | None = None   # 1-based
+    lexical_score: float = 0.0
+    dense_rank: int | None = None
+    dense_score: float = 0.0
+
+    def to_dict(self) -> dict:
+        p = self.passage
+        return {"id": p.id, "doc_id": p.doc_id, "title": p.title, "page": p.page, "section": p.section,
+                "url": p.url, "text": p.text, "score": round(self.score, 6),
+                "lexical_rank": self.lexical_rank, "lexical_score": round(self.lexical_score, 4),
+                "dense_rank": self.dense_rank, "dense_score": round(self.dense_score, 4)}
+
+
+class HybridRetriever:
+    def __init__(self, index: Index, settings: Settings):
+        self.index = index
+        self.settings = settings
+        self.embedder = get_embedder(settings.embedder) if settings.uses_dense else None
+        self.vectors = None
+        if self.embedder is not None:
+            from advisor.vectorstores.chroma import ChromaStore
+
+            self.vectors = ChromaStore(index.layout.chroma, self.embedder.name)
+
+    def search(self, query: str, k: int | None = None, language: str | None = None) -> list[Hit]:
+        k = k or self.settings.top_k
+        s = self.settings
+        language = language or detect_language(query)
+        hits: dict[str, Hit] = {}
+        if s.lexical_weight > 0:
+            lexical_query = expand_english(query) if language == "en" else query
+            ranked = self.index.lexical.search(lexical_query, s.candidates, language)
+            for rank, (pid, score) in enumerate(ranked, start=1):
+                if pid in self.index.passages:
+                    hits[pid] = Hit(self.index.passages[pid], 0.0, lexical_rank=rank, lexical_score=score)
+        if self.vectors is not None:
+            vector = self.embedder.embed([query])[0]
+            for rank, (pid, score) in enumerate(self.vectors.query(vector, s.candidates), start=1):
+                if pid not in self.index.passages:
+                    continue
+                hit = hits.setdefault(pid, Hit(self.index.passages[pid], 0.0))
+                hit.dense_rank, hit.dense_score = rank, score
+        for hit in hits.values():
+            if hit.lexical_rank:
+                hit.score += s.lexical_weight / (s.rrf_k + hit.lexical_rank)
+            if hit.dense_rank:
+                hit.score += s.dense_weight / (s.rrf_k + hit.dense_rank)
+        return sorted(hits.values(), key=lambda h: (-h.score, h.passage.id))[:k]

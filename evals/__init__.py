@@ -1,0 +1,1 @@
+"""Evaluation: golden sets (data files in evals/golden/) and the functions that score against them."""
