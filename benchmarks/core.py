@@ -1,0 +1,81 @@
+"""Figures for the core: ingest time, cold start to healthy, ask latency (p50/p95).
+
+    .venv/bin/python -m benchmarks.core [--runs 5]
+
+Each figure is the median over --runs repetitions. Targets on a 2-core machine: cold start
+<= 10 s with an existing index, p95 ask <= 100 ms without an LLM. Printed, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+from advisor.config import load_settings
+from advisor.core import Advisor
+from evals import golden
+from ingest.pipeline import ingest
+from tests.server import running_server
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--embedder", default=None, help="override ADVISOR_EMBEDDER for the run")
+    args = parser.parse_args(argv)
+    questions = [i.question for i in golden.load()]
+    extra = {"embedder": args.embedder} if args.embedder else {}
+    with tempfile.TemporaryDirectory() as tmp:
+        ingest_s, load_s, cold_s = [], [], []
+        for run in range(args.runs):
+            settings = load_settings(data_dir=Path(tmp) / f"run{run}", **extra)
+            t = time.perf_counter()
+            ingest([settings.corpus_dir], settings)
+            ingest_s.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            Advisor(settings)
+            load_s.append(time.perf_counter() - t)
+        env = {"ADVISOR_EMBEDDER": args.embedder} if args.embedder else {}
+        for _ in range(args.runs):
+            t = time.perf_counter()
+            with running_server(settings.data_dir, **env):
+                cold_s.append(time.perf_counter() - t)
+        advisor = Advisor(settings)
+        advisor.ask(questions[0])  # warm caches as a running server would have them
+        in_process, retrieve, over_http = [], [], []
+        for _ in range(args.runs):
+            for q in questions:
+                t = time.perf_counter()
+                result = advisor.ask(q)
+                in_process.append((time.perf_counter() - t) * 1000)
+                if "retrieve" in result.timings_ms:  # steering refusals never search
+                    retrieve.append(result.timings_ms["retrieve"])
+        with running_server(settings.data_dir, **env) as base, httpx.Client(base_url=base, timeout=30) as client:
+            for _ in range(args.runs):
+                for q in questions:
+                    t = time.perf_counter()
+                    client.post("/v1/ask", json={"question": q}).raise_for_status()
+                    over_http.append((time.perf_counter() - t) * 1000)
+    n = len(questions)
+    print(f"corpus: bundled (5 documents), embedder: {settings.embedder}, runs: {args.runs}, questions: {n}")
+    print("| figure | median / p50 | p95 |\n|---|---|---|")
+    print(f"| ingest of the bundled corpus (fresh index) | {statistics.median(ingest_s):.2f} s | |")
+    print(f"| index load in process | {statistics.median(load_s) * 1000:.0f} ms | |")
+    print(f"| cold start to healthy (`advisor serve`, existing index) | {statistics.median(cold_s):.2f} s | |")
+    print(f"| retrieve stage (in process) | {statistics.median(retrieve):.1f} ms | {percentile(retrieve, .95):.1f} ms |")
+    print(f"| ask, in process | {statistics.median(in_process):.1f} ms | {percentile(in_process, .95):.1f} ms |")
+    print(f"| ask over HTTP (loopback, 1 client) | {statistics.median(over_http):.1f} ms | {percentile(over_http, .95):.1f} ms |")
+
+
+if __name__ == "__main__":
+    main()

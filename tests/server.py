@@ -1,0 +1,52 @@
+"""A real `advisor serve` process on a free loopback port."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+ADVISOR = Path(sys.executable).parent / "advisor"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def running_server(data_dir: Path, timeout: float = 60.0, **env_overrides):
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ADVISOR_")}
+    env.update({"ADVISOR_DATA_DIR": str(data_dir), **env_overrides})
+    proc = subprocess.Popen([str(ADVISOR), "serve", "--host", "127.0.0.1", "--port", str(port),
+                             "--log-level", "warning"], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"server exited with {proc.returncode}:\n{proc.stdout.read()}")
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1.0).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("server did not become healthy in time")
+            time.sleep(0.1)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
