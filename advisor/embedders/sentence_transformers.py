@@ -28,7 +28,9 @@ class SentenceTransformerEmbedder:
 
     def embed(self, texts: list[str]) -> np.ndarray:
         if not texts:
-            return np.zeros((0, self._model.get_sentence_embedding_dimension()), dtype=np.float32)
+            dimension = getattr(self._model, "get_embedding_dimension", None) or \
+                self._model.get_sentence_embedding_dimension
+            return np.zeros((0, dimension()), dtype=np.float32)
         return normalise(self._model.encode(list(texts), batch_size=32, show_progress_bar=False))
 
 
