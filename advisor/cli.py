@@ -102,6 +102,12 @@ def cmd_serve(args) -> int:
     return 0
 
 
+def cmd_eval(args) -> int:
+    from evals.runner import main as run_eval
+
+    return run_eval(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="advisor", description="Social procurement advisor.")
     parser.add_argument("--data-dir", help="index folder (default: ADVISOR_DATA_DIR or ./data)")
@@ -129,6 +135,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int)
     p.add_argument("--log-level", default="info")
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("eval", help="run the golden sets and write a report")
+    p.add_argument("--suite", action="append", help="only this suite (repeatable): facts, advice, multi, "
+                   "refusal, adversarial, followup, language")
+    p.add_argument("--split", choices=["dev", "test"], help="only this split (default: both)")
+    p.add_argument("--generator", default="extractive", help="answer generator (default: extractive)")
+    p.add_argument("--compare", nargs="*", default=None, metavar="NAME",
+                   help="systems to run beside the advisor (default: langchain-baseline bm25-only dense-only; "
+                   "also: hybrid, embedder:<name|path>); give none for the advisor alone")
+    p.add_argument("--embedders", help="embedding bake-off: comma-separated embedders, each fused with BM25")
+    p.add_argument("--out", default="eval-report", help="output folder (default: ./eval-report)")
+    p.add_argument("--check-thresholds", action="store_true",
+                   help="exit 1 when a metric falls below evals/thresholds.toml")
+    p.set_defaults(func=cmd_eval)
     return parser
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from advisor.concepts import Concept
 from advisor.passage import Passage
 from advisor.retrieval import Hit
+from advisor.scope import addresses_assistant
 from advisor.text import LANGUAGES, content_words, stem, words
 from ingest.structure import heading_level, sentence_spans, units
 
@@ -59,7 +60,8 @@ def passage_sentences(passage: Passage, document_text: str, hit_rank: int) -> li
         for s, e in sentence_spans(passage.text, unit.start, unit.end):
             start, end = passage.start + s, passage.start + e
             clean = " ".join(document_text[start:end].split())
-            if len(clean.split()) >= MIN_SENTENCE_WORDS:
+            if len(clean.split()) >= MIN_SENTENCE_WORDS and not addresses_assistant(clean):
+                # text that addresses the assistant is data about a document, never a statement
                 out.append(Sentence(hit_rank, passage, start, end, clean))
     return out
 

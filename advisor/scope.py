@@ -9,17 +9,23 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-_PATTERNS_FILE = Path(__file__).parent / "resources" / "steering_patterns.txt"
+_RESOURCES = Path(__file__).parent / "resources"
 
 
-def _load_patterns() -> list[re.Pattern]:
-    lines = _PATTERNS_FILE.read_text(encoding="utf-8").splitlines()
+def _load_patterns(name: str) -> list[re.Pattern]:
+    lines = (_RESOURCES / name).read_text(encoding="utf-8").splitlines()
     return [re.compile(line.strip(), re.IGNORECASE) for line in lines if line.strip() and not line.startswith("#")]
 
 
-STEERING = _load_patterns()
+STEERING = _load_patterns("steering_patterns.txt")
+ADDRESSING = _load_patterns("addressing_patterns.txt")
 
 
 def is_steering(question: str) -> bool:
     """True for questions that try to change the assistant's instructions or extract its setup."""
     return any(p.search(question) for p in STEERING)
+
+
+def addresses_assistant(sentence: str) -> bool:
+    """True for document text written at an AI assistant (planted instructions): data, never a statement."""
+    return is_steering(sentence) or any(p.search(sentence) for p in ADDRESSING)

@@ -1,9 +1,11 @@
 """Load and validate golden sets: JSONL files, one question per line.
 
-Fields: id, suite, split (dev|test), language (nl|en), question, evidence [{doc_id, anchor}]
-(any one of them counts as found; the anchor is a verbatim string of the document), facts
-(a list of alternatives lists: each inner list is one fact, any alternative satisfies it),
-refuse (bool).
+Fields: id, suite, split (dev|test), language (nl|en), question, history (earlier turns),
+evidence [{doc_id, anchor}] (the anchor is a verbatim string of the document), evidence_mode
+("any": one entry suffices, "all": every entry must be found), facts (a list of alternatives
+lists: each inner list is one fact, any alternative satisfies it), refuse (bool), verdict
+(acceptable verdicts), criteria (expected criteria ids), forbidden (strings the answer must not
+contain).
 """
 
 from __future__ import annotations
@@ -13,8 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 GOLDEN_DIR = Path(__file__).parent / "golden"
-FIELDS = {"id", "suite", "split", "language", "question", "evidence", "facts", "refuse", "history",
-          "verdict", "criteria"}
+FIELDS = {"id", "suite", "split", "language", "question", "evidence", "evidence_mode", "facts", "refuse",
+          "history", "verdict", "criteria", "forbidden"}
+SUITES = {"facts", "advice", "multi", "refusal", "adversarial", "followup", "language"}
 
 
 @dataclass(frozen=True)
@@ -28,11 +31,13 @@ class GoldenItem:
     facts: list[list[str]] = field(default_factory=list)
     refuse: bool = False
     history: list[dict] = field(default_factory=list)
-    verdict: str | None = None
-    criteria: list[str] = field(default_factory=list)
+    evidence_mode: str = "any"
+    verdict: list[str] | None = None
+    criteria: list[str] | None = None
+    forbidden: list[str] = field(default_factory=list)
 
 
-def load(path: Path | None = None, split: str | None = None, suite: str | None = None) -> list[GoldenItem]:
+def load(path: Path | None = None, split: str | None = None, suite: str | list[str] | None = None) -> list[GoldenItem]:
     paths = [path] if path else sorted(GOLDEN_DIR.glob("*.jsonl"))
     items = []
     for p in paths:
@@ -45,5 +50,14 @@ def load(path: Path | None = None, split: str | None = None, suite: str | None =
                 raise ValueError(f"{p}:{n}: unknown fields {sorted(unknown)}; allowed: {sorted(FIELDS)}")
             if data.get("split") not in {"dev", "test"}:
                 raise ValueError(f"{p}:{n}: split must be 'dev' or 'test', got {data.get('split')!r}")
+            if data.get("suite") not in SUITES:
+                raise ValueError(f"{p}:{n}: suite must be one of {sorted(SUITES)}, got {data.get('suite')!r}")
+            if data.get("evidence_mode", "any") not in {"any", "all"}:
+                raise ValueError(f"{p}:{n}: evidence_mode must be 'any' or 'all'")
             items.append(GoldenItem(**data))
-    return [i for i in items if (split is None or i.split == split) and (suite is None or i.suite == suite)]
+    ids = [i.id for i in items]
+    duplicates = {i for i in ids if ids.count(i) > 1}
+    if duplicates:
+        raise ValueError(f"duplicate golden ids: {sorted(duplicates)}")
+    suites = {suite} if isinstance(suite, str) else set(suite or ())
+    return [i for i in items if (split is None or i.split == split) and (not suites or i.suite in suites)]
