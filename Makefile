@@ -5,14 +5,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test bench eval-retrieval clean
+.PHONY: install run test bench eval eval-retrieval clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	# CPU build of torch, pinned: an unpinned torch pulls a multi-GB CUDA build.
 	$(BIN)/python -m pip install --quiet torch==2.13.0
-	$(BIN)/python -m pip install --quiet -e '.[st,dev]'
+	$(BIN)/python -m pip install --quiet -e '.[st,eval,dev]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -25,6 +25,9 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.core
+
+eval: $(STAMP)
+	$(BIN)/advisor eval --out eval-report --check-thresholds
 
 eval-retrieval: $(STAMP)
 	$(BIN)/python -m evals.measure_retrieval

@@ -36,6 +36,11 @@ class Settings(BaseSettings):
         description="Least share of the question's content (IDF-weighted) the best passages must "
         "cover for the advisor to answer; below it, it refuses.",
     )
+    domain_refusal_threshold: float = Field(
+        0.2, ge=0.0, le=1.0,
+        description="The lower coverage bar for questions that name a procurement notion "
+        "(advisor/resources/domain_terms.txt): the advisor answers them from what it finds.",
+    )
     max_question_chars: int = Field(4000, ge=10, description="Longest question accepted.")
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)

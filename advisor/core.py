@@ -11,7 +11,7 @@ from advisor.config import Settings
 from advisor.errors import InvalidQuestionError, QuestionTooLongError
 from advisor.index import Index
 from advisor.retrieval import Hit, HybridRetriever
-from advisor.scope import is_steering
+from advisor.scope import in_domain, is_offtopic_task, is_steering
 from advisor.text import content_words, detect_language
 
 REFUSAL = {
@@ -82,6 +82,8 @@ class Advisor:
         language = detect_language(question)
         if is_steering(question):
             return self._refuse(language, "steering", started, {})
+        if is_offtopic_task(question):
+            return self._refuse(language, "off-topic task", started, {})
         query = self.retrieval_query(question, history)
         hits = self.retriever.search(query, max(self.settings.top_k, self.settings.max_citations + 2), language)
         retrieved = time.perf_counter()
@@ -89,7 +91,9 @@ class Advisor:
         found = concepts(query, self.index.lexical, language)
         share = max((coverage(found, self.index.lexical.terms_of(self.index.position[h.passage.id]))
                      for h in hits[:COVERAGE_PASSAGES]), default=0.0)
-        if not hits or share < self.settings.refusal_threshold:
+        threshold = (self.settings.domain_refusal_threshold if in_domain(query)
+                     else self.settings.refusal_threshold)
+        if not hits or share < threshold:
             answer = self._refuse(language, "not covered by the sources", started, timings)
             answer.coverage = share
             return answer

@@ -18,12 +18,43 @@ def _load_patterns(name: str) -> list[re.Pattern]:
 
 
 STEERING = _load_patterns("steering_patterns.txt")
+OFFTOPIC = _load_patterns("offtopic_patterns.txt")
 ADDRESSING = _load_patterns("addressing_patterns.txt")
 
 
 def is_steering(question: str) -> bool:
     """True for questions that try to change the assistant's instructions or extract its setup."""
     return any(p.search(question) for p in STEERING)
+
+
+def is_offtopic_task(question: str) -> bool:
+    """True for requests to write letters, poems or code: not procurement advice."""
+    return any(p.search(question) for p in OFFTOPIC)
+
+
+def _domain_phrases() -> list[tuple[str, ...]]:
+    from advisor.text import document_terms
+
+    lines = (_RESOURCES / "domain_terms.txt").read_text(encoding="utf-8").splitlines()
+    phrases = []
+    for line in lines:
+        if line.strip() and not line.startswith("#"):
+            for language in ("nl", "en"):
+                terms = tuple(document_terms(line, language))
+                if terms:
+                    phrases.append(terms)
+    return phrases
+
+
+DOMAIN_PHRASES = _domain_phrases()
+
+
+def in_domain(question: str) -> bool:
+    """True when the question names a procurement notion (voorbehouden opdracht, social return, ...)."""
+    from advisor.text import document_terms
+
+    terms = set(document_terms(question, "nl")) | set(document_terms(question, "en"))
+    return any(all(t in terms for t in phrase) for phrase in DOMAIN_PHRASES)
 
 
 def addresses_assistant(sentence: str) -> bool:
