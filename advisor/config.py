@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     candidates: int = Field(30, ge=1, le=500, description="Candidates taken from each retriever.")
     top_k: int = Field(5, ge=1, le=50, description="Passages returned by search.")
     max_citations: int = Field(4, ge=1, le=10, description="Most passages an answer cites.")
+    max_advice_citations: int = Field(10, ge=1, le=20,
+                                      description="Most passages an advisory answer (verdict, criteria menu) cites.")
     refusal_threshold: float = Field(
         0.45, ge=0.0, le=1.0,
         description="Least share of the question's content (IDF-weighted) the best passages must "
@@ -41,6 +43,7 @@ class Settings(BaseSettings):
         description="The lower coverage bar for questions that name a procurement notion "
         "(advisor/resources/domain_terms.txt): the advisor answers them from what it finds.",
     )
+    max_criteria: int = Field(5, ge=1, le=20, description="Most instruments in a criteria menu.")
     max_question_chars: int = Field(4000, ge=10, description="Longest question accepted.")
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)

@@ -5,7 +5,11 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
+from advisor import intake as intake_module
+from advisor.advice import advise
+from advisor.citations import CitationList
 from advisor.compose import compose
+from advisor.knowledge import knowledge
 from advisor.concepts import concepts, coverage
 from advisor.config import Settings
 from advisor.errors import InvalidQuestionError, QuestionTooLongError
@@ -53,6 +57,7 @@ class Advisor:
         self.settings = settings
         self.index = index or Index(settings.data_dir)
         self.retriever = HybridRetriever(self.index, settings)
+        self.knowledge = knowledge()
 
     def validate(self, question: str) -> str:
         if not isinstance(question, str) or not question.strip():
@@ -76,7 +81,7 @@ class Advisor:
         query = self.validate(query)
         return self.retriever.search(query, k)
 
-    def ask(self, question: str, history: list[dict] | None = None) -> Answer:
+    def ask(self, question: str, history: list[dict] | None = None, intake: dict | None = None) -> Answer:
         started = time.perf_counter()
         question = self.validate(question)
         language = detect_language(question)
@@ -97,6 +102,12 @@ class Advisor:
             answer = self._refuse(language, "not covered by the sources", started, timings)
             answer.coverage = share
             return answer
+        advised = self._advise(question, history, intake, language)
+        if advised is not None:
+            timings["compose"] = round((time.perf_counter() - retrieved) * 1000, 2)
+            timings["total"] = round((time.perf_counter() - started) * 1000, 2)
+            advised.timings_ms, advised.coverage = timings, share
+            return advised
         composition = compose(hits[:self.settings.max_citations + 2], found, language,
                               self.index.document_text, self.settings.max_citations)
         timings["compose"] = round((time.perf_counter() - retrieved) * 1000, 2)
@@ -107,6 +118,25 @@ class Advisor:
         timings["total"] = round((time.perf_counter() - started) * 1000, 2)
         return Answer(composition.answer, language, False, composition.citations, timings_ms=timings,
                       coverage=share)
+
+    def _advise(self, question: str, history: list[dict] | None, explicit: dict | None, language: str) -> Answer | None:
+        """The advisory answer for reservation and criteria questions; None for other questions."""
+        contract = intake_module.build(question, history, explicit, self.knowledge)
+        reservation = intake_module.asks_reservation(question, history)
+        wants_menu = contract.product_group is not None and (
+            intake_module.asks_criteria(question) or intake_module.declines_reservation(question))
+        if not (reservation or wants_menu or explicit):
+            return None
+        citations = CitationList(self.index, self.settings.max_advice_citations)
+        result = advise(contract, self.knowledge, citations, language, reservation,
+                        intake_module.declines_reservation(question), self.settings.max_criteria)
+        if not citations.items:
+            return None  # nothing in this index supports an advice: fall back to the passages
+        text, renumber = citations.compact("\n".join(result.lines))
+        for item in [*result.criteria, *((result.verdict or {}).get("reasons", []))]:
+            item["cites"] = [renumber[n] for n in item["cites"] if n in renumber]
+        return Answer(text, language, False, citations.items, criteria=result.criteria,
+                      verdict=result.verdict, intake=contract.to_dict(self.knowledge))
 
     def _refuse(self, language: str, reason: str, started: float, timings: dict) -> Answer:
         timings = dict(timings, total=round((time.perf_counter() - started) * 1000, 2))

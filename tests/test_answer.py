@@ -36,7 +36,8 @@ def test_every_answer_honours_the_contract(item, advisor):
     result = advisor.ask(item.question, item.history).to_dict()
     assert result["language"] == item.language
     check_grounded(result, advisor.index)
-    assert len(result["citations"]) <= advisor.settings.max_citations
+    limit = advisor.settings.max_advice_citations if result["verdict"] or result["criteria"] else advisor.settings.max_citations
+    assert len(result["citations"]) <= limit
     assert not result["refused"] or not result["citations"]
 
 
@@ -44,7 +45,6 @@ def test_every_answer_honours_the_contract(item, advisor):
 def test_answerable_question_is_answered_with_verbatim_citations(item, advisor):
     result = advisor.ask(item.question).to_dict()
     assert not result["refused"], f"refused: {item.question}"
-    assert result["criteria"] == [] and result["verdict"] is None and result["intake"] is None
     assert result["citations"]
 
 

@@ -1,0 +1,168 @@
+"""The advisory engine: reservation verdict, criteria menu with draft clauses, legal basis.
+
+It works from the intake and the knowledge files; every reason it gives carries a citation to
+the corpus passage that supports it (a reason whose passage the index lacks is left out), and
+legal-basis cards are named as legislation, never as quotations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from advisor.citations import CitationList
+from advisor.intake import Intake
+from advisor.knowledge import Criterion, Knowledge, ProductGroup
+from advisor.phrases import say
+
+BASE_CHECKS = ("check_nature", "check_duration", "check_proximity", "check_cost")
+
+
+@dataclass
+class Advice:
+    intake: Intake
+    verdict: dict | None
+    criteria: list[dict]
+    lines: list[str] = field(default_factory=list)
+
+
+def _euro(amount: float, language: str) -> str:
+    whole = f"{amount:,.0f}"
+    return f"€ {whole.replace(',', '.')}" if language == "nl" else f"€{whole}"
+
+
+def _marked(text: str, *numbers: int | None) -> str:
+    marks = "".join(f" [{n}]" for n in dict.fromkeys(n for n in numbers if n))
+    return text + marks
+
+
+def applicable(criterion: Criterion, intake: Intake, group: ProductGroup | None, kb: Knowledge) -> bool:
+    targets = set(criterion.applies_to)
+    fits_group = "*" in targets or (group is not None and (group.id in targets or targets & set(group.ambitions)))
+    if criterion.id == "fair_trade" and intake.non_eu_products:
+        fits_group = True
+    if not fits_group:
+        return False
+    if criterion.value == "above" and not (intake.value_eur and intake.value_eur > kb.threshold.amount_eur):
+        return False
+    if criterion.value == "below" and not (intake.value_eur and intake.value_eur <= kb.threshold.amount_eur):
+        return False
+    if criterion.framework_agreement and not intake.framework_agreement:
+        return False
+    if criterion.jurisdiction and criterion.jurisdiction != intake.jurisdiction:
+        return False
+    if criterion.framework_only and intake.jurisdiction != kb.framework["jurisdiction"]:
+        return False
+    return True
+
+
+def menu(intake: Intake, kb: Knowledge, citations: CitationList, language: str, reservable: str | None,
+         size: int = 5, without_reservation: bool = False) -> list[dict]:
+    """The `size` best-ranked instruments that fit the intake and have a supporting passage."""
+    group = kb.product_groups.get(intake.product_group) if intake.product_group else None
+    chosen = [c for c in kb.criteria.values() if applicable(c, intake, group, kb)
+              and not (c.reservation and (reservable == "no" or without_reservation))]
+    chosen.sort(key=lambda c: (c.rank, c.id))
+    out = []
+    for c in chosen:
+        if len(out) >= size:
+            break
+        cites = [n for n in (citations.evidence(ev) for ev in c.evidence) if n]
+        if not cites:
+            continue  # no supporting passage in this index: the instrument is not put forward
+        cards = [kb.legal[i] for i in c.legal_basis.get(intake.jurisdiction or "be", ())]
+        out.append({"id": c.id, "title": c.title(language), "why": c.why(language),
+                    "legal_basis": [{"id": card.id, "title": card.title_en if language == "en" else card.title,
+                                     "source": card.source} for card in cards],
+                    "draft_clause": c.draft_clause_nl[intake.jurisdiction or "be"], "cites": cites})
+    return out
+
+
+def verdict(intake: Intake, kb: Knowledge, citations: CitationList, language: str) -> dict:
+    group = kb.product_groups.get(intake.product_group) if intake.product_group else None
+    reasons: list[dict] = []
+
+    def reason(text: str, *evidence) -> None:
+        cites = [n for n in (citations.first(e) if isinstance(e, (list, tuple)) else citations.evidence(e)
+                             for e in evidence) if n]
+        if cites:
+            reasons.append({"text": text, "cites": cites})
+
+    suitability = kb.criteria["reserved_contract"].evidence[1:]
+    checks = [say(language, key) for key in BASE_CHECKS]
+    if intake.jurisdiction == "nl":
+        checks.append(say(language, "check_nl_share"))
+    else:
+        checks.append(say(language, "check_be_threshold"))
+
+    if group is None:
+        reason(say(language, "reason_suitability"), suitability)
+        return {"reservable": "unknown", "reasons": reasons, "checks": checks}
+
+    name = group.name(language)
+    if intake.jurisdiction == "nl":
+        reason(say(language, "reason_nl_jurisdiction"), kb.legal["nl_aw2012_art282"].corpus_evidence)
+        reason(say(language, "reason_suitability"), suitability)
+        return {"reservable": "conditional", "reasons": reasons, "checks": checks}
+
+    if not group.reservation_priority:
+        s1_table = kb.product_groups["green_maintenance"].evidence
+        reason(say(language, "reason_not_priority", group=name[:1].upper() + name[1:]), s1_table)
+        others = [a for a in group.ambitions if a != "S1"]
+        if others:
+            reason(say(language, "reason_other_ambitions", group=name, ambitions=", ".join(others)), group.evidence)
+        return {"reservable": "no", "reasons": reasons, "checks": []}
+
+    reason(say(language, "reason_priority", group=name[:1].upper() + name[1:]), group.evidence)
+    reason(say(language, "reason_reserve_objective"), kb.criteria["reserved_contract"].evidence[:1])
+    threshold = _euro(kb.threshold.amount_eur, language)
+    if intake.value_eur is not None:
+        above = intake.value_eur > kb.threshold.amount_eur
+        key, evidence = ("reason_above", kb.threshold.above_evidence) if above else ("reason_below", kb.threshold.below_evidence)
+        reason(say(language, key, value=_euro(intake.value_eur, language), threshold=threshold), evidence)
+    reason(say(language, "reason_suitability"), suitability)
+    reservable = "yes" if intake.value_eur is not None and intake.value_eur <= kb.threshold.amount_eur else "conditional"
+    return {"reservable": reservable, "reasons": reasons, "checks": checks}
+
+
+def advise(intake: Intake, kb: Knowledge, citations: CitationList, language: str, reservation: bool,
+           declined_reservation: bool = False, menu_size: int = 5) -> Advice:
+    """Verdict (for a reservation question) and criteria menu. `declined_reservation`: the buyer
+    said they will not reserve, so the menu leaves reservation out."""
+    group = kb.product_groups.get(intake.product_group) if intake.product_group else None
+    result = verdict(intake, kb, citations, language) if reservation else None
+    items = menu(intake, kb, citations, language, result["reservable"] if result else None, menu_size,
+                 declined_reservation)
+    lines: list[str] = []
+    if result:
+        lines.append(say(language, f"verdict_{result['reservable']}"))
+        if result["reasons"]:
+            lines.append(say(language, "why"))
+            lines += [f"- {_marked(r['text'], *r['cites'])}" for r in result["reasons"]]
+        if result["checks"]:
+            lines.append(say(language, "checks"))
+            lines += [f"- {c}" for c in result["checks"]]
+    shown = items
+    if shown:
+        heading = "menu_alternatives" if result and result["reservable"] == "no" else "menu"
+        lines.append(say(language, heading))
+        lines += [f"- {_marked(say(language, 'menu_item', title=i['title'], why=i['why']), *i['cites'])}" for i in shown]
+    if group and group.example:
+        n = citations.evidence(group.example)
+        if n:
+            quote = " ".join(citations.items[n - 1].quote.split())
+            lines.append(say(language, "example"))
+            lines.append(f"- {_marked('„' + quote + '”', n)}")
+    card_ids = []
+    if result and result["reservable"] != "no":
+        card_ids += list(kb.criteria["reserved_contract"].legal_basis.get(intake.jurisdiction, ()))
+    if shown:
+        card_ids += [b["id"] for i in shown for b in i["legal_basis"]]
+    card_ids = list(dict.fromkeys(card_ids))
+    if card_ids:
+        titles = "; ".join(kb.legal[c].title_en if language == "en" else kb.legal[c].title for c in card_ids)
+        assumption = say(language, ("assumed_" if intake.jurisdiction_assumed else "given_") + intake.jurisdiction)
+        lines.append(say(language, "legal", cards=titles, assumption=assumption))
+    if intake.missing:
+        names = ", ".join(say(language, f"field_{f}") for f in intake.missing)
+        lines.append(say(language, "missing", fields=names))
+    return Advice(intake, result, items, lines)

@@ -1,0 +1,211 @@
+"""Contract intake: what a buyer says about the contract, read from free text (Dutch or English).
+
+Fields: product group (mapped onto the framework's groups by synonyms), estimated value in euro,
+duration, framework agreement, lots, jurisdiction (Flemish/Belgian or Dutch), non-EU products.
+Fields sent explicitly (API, UI form) win over the text; earlier turns of the conversation fill
+what the current question leaves open. Unclear fields stay None and are listed as missing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field, fields
+
+from advisor.knowledge import Knowledge, knowledge
+from advisor.text import fold
+
+_MULTIPLIERS = {"k": 1_000, "duizend": 1_000, "dzd": 1_000, "mio": 1_000_000, "miljoen": 1_000_000,
+                "million": 1_000_000, "m": 1_000_000, "mln": 1_000_000, "miljard": 1_000_000_000}
+_AMOUNT = re.compile(
+    r"(?P<pre>€|\beur\b|\beuro\b)?\s*"
+    r"(?P<num>\d{1,3}(?:[.\u00a0\u202f ]\d{3})+(?:,\d+)?|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?)"
+    r"\s*(?P<mult>k|duizend|dzd|mio|mln|miljoen|million|miljard|m)?\b\s*(?P<post>€|eur\b|euro\b)?",
+    re.IGNORECASE)
+_PER_YEAR = re.compile(r"^\s*(?:/\s*jaar|per\s+jaar|per\s+year|a\s+year|/\s*year|jaarlijks|yearly|annually|p\.?j\.?)\b",
+                       re.IGNORECASE)
+_NUMBER_WORDS = {"een": 1, "één": 1, "eén": 1, "one": 1, "a": 1, "twee": 2, "two": 2, "drie": 3, "three": 3,
+                 "vier": 4, "four": 4, "vijf": 5, "five": 5, "zes": 6, "six": 6, "zeven": 7, "seven": 7,
+                 "acht": 8, "eight": 8, "tien": 10, "ten": 10, "twaalf": 12, "twelve": 12}
+_DURATION = re.compile(r"\b(?P<n>\d+(?:[.,]\d+)?|" + "|".join(_NUMBER_WORDS) + r")\s*(?:-\s*)?"
+                       r"(?P<unit>jaar|jaren|jr|years?|yrs?|maanden|maand|months?|mnd)\b", re.IGNORECASE)
+_FRAMEWORK_YES = re.compile(r"raamovereenkomst|raamcontract|framework (?:agreement|contract)|mantelovereenkomst",
+                            re.IGNORECASE)
+_FRAMEWORK_NO = re.compile(r"(?:geen|niet als|not an?|no)\s+(?:\w+\s+)?(?:raamovereenkomst|raamcontract|framework)",
+                           re.IGNORECASE)
+_LOTS = re.compile(r"\b(?:percelen|perceel|lots?|loten)\b", re.IGNORECASE)
+_NON_EU = re.compile(r"buiten de eu|outside the eu|koffie|thee\b|fruitsap|chocolade|bananen|katoen|coffee|\btea\b|"
+                     r"cocoa|cotton", re.IGNORECASE)
+_BE = re.compile(r"vlaams|vlaanderen|belgi|brugge|bruges|gent\b|ghent|antwerpen|leuven|hasselt|aalst|roeselare|"
+                 r"ocmw|lokaal bestuur|lokale besturen|beernem|blankenberge|damme|jabbeke|knokke|oostkamp|torhout|"
+                 r"zedelgem|zuienkerke|vdab|maatwerkbedrijf|\bwet van 17 juni 2016|flemish|flanders|belgian",
+                 re.IGNORECASE)
+_NL = re.compile(r"nederland|aanbestedingswet|\bsroi\b|amsterdam|rotterdam|utrecht|den haag|eindhoven|groningen|"
+                 r"wethouder|sociaal werkbedrijf|\buwv\b|dutch|netherlands|\bpso\b|participatiewet", re.IGNORECASE)
+RESERVATION = re.compile(r"voorbehoud|voorbehouden|voor te behouden|reserveren|reserveer|gereserveerd|\breserv|"
+                         r"sheltered|maatwerkbedrijf|beschutte werkplaats|sociale werkplaats|sociaal werkbedrijf|"
+                         r"exclusief (?:aan|voor) de sociale economie", re.IGNORECASE)
+DECLINED = re.compile(r"(?:reserveren|voorbehouden|reserve|reserving)\s+(?:\w+\s+)?(?:niet|not)\b|"
+                      r"\b(?:niet|geen|not|don'?t|do not|won'?t)\s+(?:\w+\s+)?(?:reserveren|voorbehouden|voorbehouden opdracht|"
+                      r"reserve|reserving)", re.IGNORECASE)
+CRITERIA = re.compile(r"criteri|clausule|clause|eisen|voorwaarde|condition|opnemen|bestek|tender|include|menu|"
+                      r"social return|sroi|wat kan ik|what can i|welke maatregel|which measure|instrument",
+                      re.IGNORECASE)
+
+
+@dataclass
+class Intake:
+    product_group: str | None = None
+    value_eur: float | None = None
+    value_basis: str | None = None            # "total" or "per year" (as the buyer gave it)
+    duration_months: int | None = None
+    framework_agreement: bool | None = None
+    lots: bool | None = None
+    jurisdiction: str | None = None           # "be" or "nl"
+    jurisdiction_assumed: bool = False
+    non_eu_products: bool | None = None
+    other_groups: list[str] = field(default_factory=list)
+
+    FIELDS = ("product_group", "value_eur", "duration_months", "framework_agreement", "lots", "jurisdiction",
+              "non_eu_products")
+    ASKED = ("product_group", "value_eur", "duration_months")   # what the advisor asks for when missing
+
+    @property
+    def missing(self) -> list[str]:
+        return [f for f in self.ASKED if getattr(self, f) is None]
+
+    def merged(self, newer: "Intake") -> "Intake":
+        """This intake with every field the newer one knows replaced by the newer value."""
+        values = asdict(self)
+        for f in fields(self):
+            value = getattr(newer, f.name)
+            if value not in (None, [], False) or (f.name in {"framework_agreement", "lots"} and value is False):
+                values[f.name] = value
+        if newer.value_eur is not None:
+            values["value_basis"] = newer.value_basis
+        return Intake(**values)
+
+    def to_dict(self, kb: Knowledge | None = None) -> dict:
+        kb = kb or knowledge()
+        data = asdict(self)
+        group = kb.product_groups.get(self.product_group) if self.product_group else None
+        data["product_group_name"] = group.name_nl if group else None
+        data["reservation_priority_group"] = group.reservation_priority if group else None
+        data["above_threshold"] = (None if self.value_eur is None else self.value_eur > kb.threshold.amount_eur)
+        data["threshold_eur"] = kb.threshold.amount_eur
+        data["missing"] = self.missing
+        return data
+
+
+def parse_amount(text: str) -> tuple[float, str] | None:
+    """The largest euro amount in the text, and whether it is a total or per year."""
+    best = None
+    for m in _AMOUNT.finditer(text):
+        mult = (m.group("mult") or "").lower()
+        if not (m.group("pre") or m.group("post") or mult in _MULTIPLIERS and mult != "m"):
+            continue
+        if mult == "m" and not (m.group("pre") or m.group("post")):
+            continue
+        number = m.group("num").replace("\u00a0", " ").replace("\u202f", " ")
+        if mult:
+            value = float(number.replace(" ", "").replace(".", "").replace(",", ".")
+                          if re.fullmatch(r"\d+[.,]\d{1,2}", number) and "," in number
+                          else number.replace(" ", "").replace(",", "."))
+            value *= _MULTIPLIERS[mult]
+        elif re.fullmatch(r"\d{1,3}(?:[. ]\d{3})+(?:,\d+)?", number):
+            value = float(number.replace(" ", "").replace(".", "").replace(",", "."))
+        elif re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", number):
+            value = float(number.replace(",", ""))
+        else:
+            value = float(number.replace(",", "."))
+        basis = "per year" if _PER_YEAR.match(text[m.end():]) else "total"
+        if value >= 100 and (best is None or value > best[0]):
+            best = (value, basis)
+    return best
+
+
+def parse_duration(text: str) -> int | None:
+    for m in _DURATION.finditer(text):
+        raw = m.group("n").lower()
+        n = _NUMBER_WORDS.get(raw) or float(raw.replace(",", "."))
+        before = text[max(0, m.start() - 12):m.start()].lower()
+        if re.search(r"(sinds|since|na|after|elke|every|per)\s*$", before):
+            continue
+        months = n * 12 if m.group("unit").lower().startswith(("j", "y")) else n
+        if 0 < months <= 240:
+            return int(round(months))
+    return None
+
+
+def match_group(text: str, kb: Knowledge | None = None) -> tuple[str | None, list[str]]:
+    """The product group whose synonym matches longest (prefix of a word, so compounds count)."""
+    kb = kb or knowledge()
+    folded = fold(text)
+    hits: dict[str, int] = {}
+    for group in kb.product_groups.values():
+        for synonym in group.synonyms:
+            if re.search(rf"\b{re.escape(fold(synonym))}", folded):
+                hits[group.id] = max(hits.get(group.id, 0), len(synonym))
+    ranked = sorted(hits, key=lambda g: -hits[g])
+    return (ranked[0] if ranked else None), ranked[1:]
+
+
+def extract(text: str, kb: Knowledge | None = None) -> Intake:
+    group, others = match_group(text, kb)
+    amount = parse_amount(text)
+    intake = Intake(product_group=group, other_groups=others, duration_months=parse_duration(text))
+    if amount:
+        intake.value_eur, intake.value_basis = amount
+    if _FRAMEWORK_NO.search(text):
+        intake.framework_agreement = False
+    elif _FRAMEWORK_YES.search(text):
+        intake.framework_agreement = True
+    if _LOTS.search(text):
+        intake.lots = True
+    if _NON_EU.search(text):
+        intake.non_eu_products = True
+    be, nl = len(_BE.findall(text)), len(_NL.findall(text))
+    if be != nl:
+        intake.jurisdiction = "be" if be > nl else "nl"
+    return intake
+
+
+def build(question: str, history: list[dict] | None = None, explicit: dict | None = None,
+          kb: Knowledge | None = None) -> Intake:
+    """Intake from the conversation (oldest first), the question, then explicit fields."""
+    intake = Intake()
+    for turn in history or ():
+        if turn.get("role") == "user" and turn.get("content"):
+            intake = intake.merged(extract(turn["content"], kb))
+    intake = intake.merged(extract(question, kb))
+    if explicit:
+        unknown = set(explicit) - set(Intake.FIELDS)
+        if unknown:
+            raise ValueError(f"unknown intake fields {sorted(unknown)}; known: {', '.join(Intake.FIELDS)}")
+        intake = intake.merged(Intake(**{k: v for k, v in explicit.items() if v is not None}))
+        if explicit.get("value_eur") is not None:
+            intake.value_basis = "total"
+    if intake.value_basis == "per year" and intake.value_eur and intake.duration_months:
+        intake.value_eur = round(intake.value_eur * intake.duration_months / 12, 2)
+        intake.value_basis = "total (per year × duration)"
+    if intake.jurisdiction is None:
+        intake.jurisdiction, intake.jurisdiction_assumed = "be", True
+    return intake
+
+
+def declines_reservation(question: str) -> bool:
+    """The buyer says they will not reserve ('We reserveren niet; welke criteria ...')."""
+    return bool(DECLINED.search(question))
+
+
+def asks_reservation(question: str, history: list[dict] | None = None) -> bool:
+    """A reservation question, or a follow-up in a conversation that asked one."""
+    if declines_reservation(question):
+        return False
+    if RESERVATION.search(question):
+        return True
+    previous = [t["content"] for t in history or () if t.get("role") == "user" and t.get("content")]
+    return bool(previous) and len(question.split()) <= 12 and bool(RESERVATION.search(previous[-1]))
+
+
+def asks_criteria(question: str) -> bool:
+    return bool(CRITERIA.search(question))
