@@ -132,11 +132,25 @@ class Advisor:
                         intake_module.declines_reservation(question), self.settings.max_criteria)
         if not citations.items:
             return None  # nothing in this index supports an advice: fall back to the passages
+        return self._advice_answer(result, citations, language)
+
+    def suggest(self, explicit: dict, language: str = "nl", reservation: bool = False) -> Answer:
+        """The criteria menu (and, with `reservation`, the verdict) for a structured intake."""
+        started = time.perf_counter()
+        contract = intake_module.build("", None, explicit, self.knowledge)
+        citations = CitationList(self.index, self.settings.max_advice_citations)
+        result = advise(contract, self.knowledge, citations, language, reservation, menu_size=self.settings.max_criteria)
+        answer = self._advice_answer(result, citations, language)
+        answer.timings_ms = {"total": round((time.perf_counter() - started) * 1000, 2)}
+        return answer
+
+    def _advice_answer(self, result, citations: CitationList, language: str) -> Answer:
+        """Keep the citations the prose uses, renumbered, and point the structured cites at them."""
         text, renumber = citations.compact("\n".join(result.lines))
         for item in [*result.criteria, *((result.verdict or {}).get("reasons", []))]:
             item["cites"] = [renumber[n] for n in item["cites"] if n in renumber]
-        return Answer(text, language, False, citations.items, criteria=result.criteria,
-                      verdict=result.verdict, intake=contract.to_dict(self.knowledge))
+        return Answer(text, language, False, citations.items, criteria=result.criteria, verdict=result.verdict,
+                      intake=result.intake.to_dict(self.knowledge))
 
     def _refuse(self, language: str, reason: str, started: float, timings: dict) -> Answer:
         timings = dict(timings, total=round((time.perf_counter() - started) * 1000, 2))

@@ -23,7 +23,7 @@ _AMOUNT = re.compile(
     re.IGNORECASE)
 _PER_YEAR = re.compile(r"^\s*(?:/\s*jaar|per\s+jaar|per\s+year|a\s+year|/\s*year|jaarlijks|yearly|annually|p\.?j\.?)\b",
                        re.IGNORECASE)
-_NUMBER_WORDS = {"een": 1, "één": 1, "eén": 1, "one": 1, "a": 1, "twee": 2, "two": 2, "drie": 3, "three": 3,
+_NUMBER_WORDS = {"één": 1, "eén": 1, "one": 1, "twee": 2, "two": 2, "drie": 3, "three": 3,
                  "vier": 4, "four": 4, "vijf": 5, "five": 5, "zes": 6, "six": 6, "zeven": 7, "seven": 7,
                  "acht": 8, "eight": 8, "tien": 10, "ten": 10, "twaalf": 12, "twelve": 12}
 _DURATION = re.compile(r"\b(?P<n>\d+(?:[.,]\d+)?|" + "|".join(_NUMBER_WORDS) + r")\s*(?:-\s*)?"

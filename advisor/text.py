@@ -63,9 +63,23 @@ def document_terms(text: str, language: str) -> list[str]:
     return [stem(w, language) for w in content_words(text, language)]
 
 
+@lru_cache
+def _glossary_words() -> tuple[frozenset[str], frozenset[str]]:
+    """Single words of the English-Dutch glossary, per side: content-word evidence of a language."""
+    english, dutch = set(), set()
+    for line in (_RESOURCES / "glossary_en_nl.tsv").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#") and "\t" in line:
+            en, nl = line.split("\t", 1)
+            english.update(words(en))
+            dutch.update(words(nl))
+    shared = english & dutch
+    return frozenset(english - shared), frozenset(dutch - shared)
+
+
 def detect_language(text: str) -> str:
-    """'nl' or 'en', by which language's function words the text uses more (Dutch on a tie)."""
+    """'nl' or 'en': function words count fully, glossary content words by half (Dutch on a tie)."""
     tokens = words(text)
-    nl = sum(t in stopwords("nl") for t in tokens) + sum(t.endswith(("ij", "aa", "oe", "sch")) for t in tokens) * 0.5
-    en = sum(t in stopwords("en") for t in tokens) + sum(t.endswith(("ing", "tion", "th")) for t in tokens) * 0.5
+    english, dutch = _glossary_words()
+    nl = sum(t in stopwords("nl") for t in tokens) + 0.5 * sum(t in dutch for t in tokens)
+    en = sum(t in stopwords("en") for t in tokens) + 0.5 * sum(t in english for t in tokens)
     return "en" if en > nl else "nl"

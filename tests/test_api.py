@@ -65,3 +65,38 @@ def test_too_long_question_gets_413(server):
 def test_openapi_documents_the_ask_endpoint(server):
     spec = httpx.get(f"{server}/openapi.json").json()
     assert "/v1/ask" in spec["paths"] and "/healthz" in spec["paths"]
+
+
+def test_criteria_catalogue(server):
+    body = httpx.get(f"{server}/v1/criteria").json()
+    ids = {c["id"] for c in body["criteria"]}
+    assert {"reserved_contract", "lots", "subcontracting_social_economy", "work_experience",
+            "framework_agreement_social_economy", "social_return", "social_criteria_menu", "fair_trade",
+            "ilo_supply_chain", "local_short_chain"} <= ids
+    assert body["threshold"] == {"amount_eur": 139000, "as_of": "2020-12", "source": "framework S1 target table"}
+    assert any(g["id"] == "cleaning" and g["reservation_priority"] for g in body["product_groups"])
+
+
+def test_criteria_suggest_for_a_structured_intake(server, corpus_index):
+    r = httpx.post(f"{server}/v1/criteria/suggest",
+                   json={"product_group": "catering", "value_eur": 300000, "framework_agreement": True,
+                         "reservation": True, "language": "en"})
+    assert r.status_code == 200
+    body = r.json()
+    assert body["verdict"]["reservable"] == "conditional" and body["language"] == "en"
+    menu = [c["id"] for c in body["criteria"]]
+    assert menu[0] == "reserved_contract" and "social_criteria_menu" in menu
+    assert all(c["quote"] in corpus_index.document_text(c["doc_id"]) for c in body["citations"])
+
+
+def test_suggest_rejects_an_unknown_group_naming_the_known_ones(server):
+    r = httpx.post(f"{server}/v1/criteria/suggest", json={"product_group": "bananas"})
+    assert r.status_code == 422 and "known: green_maintenance" in r.json()["detail"]
+
+
+def test_explicit_intake_wins_over_the_question(server):
+    r = httpx.post(f"{server}/v1/ask", json={"question": "Mag ik deze schoonmaakopdracht van 80.000 euro voorbehouden?",
+                                             "intake": {"product_group": "office_furniture"}})
+    body = r.json()
+    assert body["intake"]["product_group"] == "office_furniture" and body["intake"]["value_eur"] == 80000
+    assert body["verdict"]["reservable"] == "no"

@@ -10,7 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from advisor import __version__
-from advisor.api.routes import ask, health
+from advisor.api.routes import ask, criteria, health
 from advisor.config import Settings, get_settings
 from advisor.errors import (AdvisorError, IndexNotFoundError, InvalidQuestionError, QuestionTooLongError,
                             RetrievalError)
@@ -40,6 +40,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.include_router(health.router)
     app.include_router(ask.router)
+    app.include_router(criteria.router)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError):

@@ -4,13 +4,36 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class Message(BaseModel):
     model_config = ConfigDict(extra="forbid")
     role: Literal["user", "assistant"]
     content: str = Field(max_length=20000)
+
+
+class IntakeIn(BaseModel):
+    """Contract details sent explicitly; they win over what the question text says."""
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"product_group": "cleaning", "value_eur": 80000, "duration_months": 24, "framework_agreement": False}]})
+    product_group: str | None = Field(None, description="A product-group id from GET /v1/criteria.")
+    value_eur: float | None = Field(None, ge=0, le=1e11)
+    duration_months: int | None = Field(None, ge=1, le=240)
+    framework_agreement: bool | None = None
+    lots: bool | None = None
+    jurisdiction: Literal["be", "nl"] | None = None
+    non_eu_products: bool | None = None
+
+    @field_validator("product_group")
+    @classmethod
+    def _known_group(cls, value):
+        from advisor.knowledge import knowledge
+
+        groups = knowledge().product_groups
+        if value is not None and value not in groups:
+            raise ValueError(f"unknown product group {value!r}; known: {', '.join(groups)}")
+        return value
 
 
 class AskRequest(BaseModel):
@@ -23,6 +46,14 @@ class AskRequest(BaseModel):
     question: str = Field(min_length=1, description="The buyer's question, in Dutch or English.")
     history: list[Message] = Field(default_factory=list, max_length=50,
                                    description="Earlier turns of the conversation, oldest first.")
+    intake: IntakeIn | None = Field(None, description="Contract details; they win over the question text.")
+
+
+class SuggestRequest(IntakeIn):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"product_group": "catering", "value_eur": 300000, "framework_agreement": True, "language": "nl"}]})
+    language: Literal["nl", "en"] = "nl"
+    reservation: bool = Field(False, description="Also give the reservation verdict.")
 
 
 class CitationOut(BaseModel):
@@ -57,3 +88,31 @@ class Problem(BaseModel):
     status: int
     detail: str
     errors: list[dict] | None = None
+
+
+class CriterionOut(BaseModel):
+    id: str
+    title_nl: str
+    title_en: str
+    applies_to: list[str]
+    conditions: dict
+    legal_basis: dict[str, list[str]]
+    why_nl: str
+    why_en: str
+    draft_clause_nl: dict[str, str]
+    evidence: list[dict]
+
+
+class ProductGroupOut(BaseModel):
+    id: str
+    name_nl: str
+    name_en: str
+    ambitions: list[str]
+    reservation_priority: bool
+
+
+class CatalogueOut(BaseModel):
+    criteria: list[CriterionOut]
+    product_groups: list[ProductGroupOut]
+    threshold: dict
+    legal_basis: list[dict]

@@ -13,4 +13,5 @@ router = APIRouter(prefix="/v1", tags=["ask"])
 def ask(body: AskRequest, advisor: AdvisorDep) -> dict:
     """Answer a question with numbered citations to verbatim passages (or a refusal)."""
     history = [m.model_dump() for m in body.history]
-    return advisor.ask(body.question, history).to_dict()
+    explicit = body.intake.model_dump(exclude_none=True) if body.intake else None
+    return advisor.ask(body.question, history, explicit or None).to_dict()

@@ -1,0 +1,134 @@
+"""The advisory engine over a matrix of contracts, and the knowledge files it stands on."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+
+from advisor.config import BUNDLED_CORPUS
+from advisor.knowledge import KnowledgeError, knowledge, load
+from tests.test_answer import check_grounded
+
+KB = knowledge()
+S1 = [g.id for g in KB.product_groups.values() if g.reservation_priority]
+OTHER = [g.id for g in KB.product_groups.values() if not g.reservation_priority]
+
+
+def test_every_knowledge_anchor_is_verbatim_in_the_corpus(corpus_index):
+    missing = [e for e in KB.evidence_all if e.anchor not in corpus_index.document_text(e.doc_id)]
+    assert not missing, missing
+    assert set(S1) == {"green_maintenance", "catering", "construction_renovation", "mobility", "cleaning", "printing"}
+    assert KB.threshold.amount_eur == 139_000 and KB.threshold.as_of == "2020-12"
+
+
+@pytest.mark.parametrize("group", S1 + OTHER)
+@pytest.mark.parametrize("value", [None, 80_000, 250_000])
+@pytest.mark.parametrize("framework", [False, True])
+def test_verdict_and_menu_matrix(advisor, group, value, framework):
+    intake = {"product_group": group, "framework_agreement": framework}
+    if value:
+        intake["value_eur"] = value
+    result = advisor.suggest(intake, reservation=True).to_dict()
+    check_grounded(result, advisor.index)
+    verdict, menu = result["verdict"], [c["id"] for c in result["criteria"]]
+    if group in S1:
+        assert verdict["reservable"] == ("yes" if value == 80_000 else "conditional")
+        assert menu[0] == "reserved_contract"
+        assert ("social_criteria_menu" in menu) == (value == 250_000)
+        assert any("139.000" in r["text"] for r in verdict["reasons"]) == (value is not None)
+    else:
+        assert verdict["reservable"] == "no" and "reserved_contract" not in menu
+        assert verdict["reasons"][0]["text"].lower().startswith(KB.product_groups[group].name_nl.lower()[:8])
+    if framework:
+        assert "framework_agreement_social_economy" in menu or len(menu) == 5
+    else:
+        assert "framework_agreement_social_economy" not in menu
+    assert 1 <= len(menu) <= advisor.settings.max_criteria
+    for reason in verdict["reasons"]:
+        assert reason["cites"] and all(f"[{n}]" in result["answer"] for n in reason["cites"])
+    for item in result["criteria"]:
+        assert item["cites"] and item["draft_clause"] and item["draft_clause"] not in result["answer"]
+        assert all(item["draft_clause"] not in c["text"] for c in result["citations"]), "a clause is not a quote"
+    assert result["intake"]["missing"] == (["value_eur", "duration_months"] if value is None else ["duration_months"])
+
+
+def test_suitability_checks_come_from_the_source(advisor):
+    result = advisor.ask("Mag ik deze schoonmaakopdracht (€80.000, 2 jaar) voorbehouden aan de sociale economie?").to_dict()
+    assert result["verdict"]["reservable"] in {"yes", "conditional"}
+    checks = " ".join(result["verdict"]["checks"])
+    for word in ("aard", "looptijd", "buurt", "kostprijs"):
+        assert word in checks
+    quotes = " ".join(c["quote"] for c in result["citations"])
+    assert "de nabijheid van sociale-economie-ondernemingen" in quotes
+    assert "schoonmaakprogramma’s via onderaanneming" in quotes, "the Ghent example is cited"
+    assert "art. 15" in result["answer"] and "Vlaamse (Belgische) aankoper" in result["answer"]
+
+
+def test_office_furniture_is_not_a_reservation_group_and_gets_circular_criteria(advisor):
+    result = advisor.ask("Kan ik de aankoop van kantoormeubilair voor 120.000 euro voorbehouden aan de sociale economie?").to_dict()
+    assert result["verdict"]["reservable"] == "no"
+    menu = [c["id"] for c in result["criteria"]]
+    assert "repairability" in menu and "reserved_contract" not in menu
+
+
+def test_dutch_buyer_gets_dutch_law_and_social_return(advisor):
+    result = advisor.ask("Wij zijn een Nederlandse gemeente. Mogen we de schoonmaak van 300.000 euro "
+                         "voorbehouden aan een sociaal werkbedrijf?").to_dict()
+    assert result["intake"]["jurisdiction"] == "nl" and not result["intake"]["jurisdiction_assumed"]
+    assert "Aanbestedingswet 2012, art. 2.82" in result["answer"] and "art. 15" not in result["answer"]
+    menu = [c["id"] for c in result["criteria"]]
+    assert "social_return" in menu and "social_criteria_menu" not in menu
+    assert any("Aanbestedingswet" in b["title"] for c in result["criteria"] for b in c["legal_basis"])
+    check_grounded(result, advisor.index)
+
+
+def test_follow_up_keeps_the_product_group(advisor):
+    first = "Mag ik een schoonmaakopdracht van 80.000 euro voorbehouden aan de sociale economie?"
+    history = [{"role": "user", "content": first}, {"role": "assistant", "content": advisor.ask(first).answer}]
+    follow = advisor.ask("en als het 200.000 euro is?", history).to_dict()
+    assert follow["intake"]["product_group"] == "cleaning" and follow["intake"]["value_eur"] == 200_000
+    assert follow["verdict"]["reservable"] == "conditional"
+    assert "social_criteria_menu" in [c["id"] for c in follow["criteria"]]
+
+
+def test_declined_reservation_gives_a_menu_without_it(advisor):
+    result = advisor.ask("Schoonmaak van 25 scholen, 2,4 miljoen euro. We reserveren niet; welke sociale criteria "
+                         "neem ik op?").to_dict()
+    menu = [c["id"] for c in result["criteria"]]
+    assert result["verdict"] is None and "reserved_contract" not in menu and "social_criteria_menu" in menu
+
+
+def test_english_question_gets_english_advice_and_dutch_clauses(advisor):
+    result = advisor.ask("Can we reserve a green maintenance contract of EUR 110,000 for sheltered workshops?").to_dict()
+    assert result["language"] == "en" and result["answer"].startswith("Verdict:")
+    assert result["verdict"]["reservable"] == "yes"
+    assert all(re.search(r"\b(de|het|van)\b", c["draft_clause"]) for c in result["criteria"])
+
+
+def test_unknown_product_group_asks_for_it(advisor):
+    result = advisor.ask("Mag ik deze opdracht voorbehouden aan de sociale economie?").to_dict()
+    assert result["verdict"]["reservable"] == "unknown"
+    assert "productgroep" in result["answer"] and result["intake"]["missing"][0] == "product_group"
+
+
+def test_malformed_knowledge_files_are_refused_with_the_entry_named(tmp_path):
+    for name in ("framework.toml", "criteria.toml", "legal.toml"):
+        shutil.copy(BUNDLED_CORPUS.parent / "advisor" / "knowledge" / name, tmp_path / name)
+    load(tmp_path)
+    text = (tmp_path / "criteria.toml").read_text(encoding="utf-8")
+    (tmp_path / "criteria.toml").write_text(text.replace('applies_to = ["lighting"]', 'applies_to = ["lightning"]'),
+                                            encoding="utf-8")
+    with pytest.raises(KnowledgeError, match="led_lighting: applies_to names 'lightning'"):
+        load(tmp_path)
+    (tmp_path / "criteria.toml").write_text(text.replace('rank = 1\n', 'rank = 1\npriority = 2\n', 1), encoding="utf-8")
+    with pytest.raises(KnowledgeError, match=r"unknown keys \['priority'\]"):
+        load(tmp_path)
+
+
+def test_phrases_exist_in_both_languages():
+    from advisor.phrases import phrases
+
+    data = phrases()
+    assert set(data) == {"nl", "en"} and set(data["nl"]) == set(data["en"])
