@@ -90,15 +90,36 @@ def cmd_search(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    import uvicorn
+    import os
+    import tempfile
 
-    from advisor.api.main import create_app
+    import uvicorn
 
     settings = _settings(args)
     host = args.host or settings.host
     port = args.port or settings.port
     ensure_index(settings)
-    uvicorn.run(create_app(settings), host=host, port=port, log_level=args.log_level)
+    if args.workers > 1:
+        # Workers build their own app from the environment; they share the index read-only and
+        # reload it when manifest.json changes. Metrics are added up across workers.
+        os.environ["ADVISOR_DATA_DIR"] = str(settings.data_dir)
+        os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="advisor-metrics-"))
+        uvicorn.run("advisor.api.main:create_app", factory=True, host=host, port=port, workers=args.workers,
+                    log_level=args.log_level)
+    else:
+        from advisor.api.main import create_app
+
+        uvicorn.run(create_app(settings), host=host, port=port, log_level=args.log_level)
+    return 0
+
+
+def cmd_feedback_export(args) -> int:
+    from advisor.feedback import FeedbackStore
+    from advisor.index import Layout
+
+    settings = _settings(args)
+    store = FeedbackStore(Layout(settings.data_dir).root / "feedback.sqlite3")
+    sys.stdout.write(store.export(args.format))
     return 0
 
 
@@ -134,7 +155,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host")
     p.add_argument("--port", type=int)
     p.add_argument("--log-level", default="info")
+    p.add_argument("--workers", type=int, default=1, help="worker processes over one index (default 1)")
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("feedback", help="feedback given on answers")
+    feedback_sub = p.add_subparsers(dest="feedback_command", required=True)
+    e = feedback_sub.add_parser("export", help="print all feedback")
+    e.add_argument("--format", choices=["csv", "jsonl"], default="jsonl")
+    e.set_defaults(func=cmd_feedback_export)
 
     p = sub.add_parser("eval", help="run the golden sets and write a report")
     p.add_argument("--suite", action="append", help="only this suite (repeatable): facts, advice, multi, "

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from advisor.errors import ConfigError
@@ -45,6 +45,14 @@ class Settings(BaseSettings):
     )
     max_criteria: int = Field(5, ge=1, le=20, description="Most instruments in a criteria menu.")
     max_question_chars: int = Field(4000, ge=10, description="Longest question accepted.")
+    chroma_url: str | None = Field(None, description="A `chroma run` server (http://host:port) instead of the "
+                                   "embedded store; lets several API workers share one vector index.")
+    admin_api_key: SecretStr | None = Field(None, description="Enables the admin endpoints (upload, delete).")
+    rate_limit_per_minute: int = Field(600, ge=0, description="Requests a client may make a minute (0: no limit).")
+    rate_limit_burst: int = Field(60, ge=1, description="Requests a client may make at once.")
+    max_body_bytes: int = Field(1_000_000, ge=1_000, description="Largest JSON request body.")
+    max_upload_bytes: int = Field(50_000_000, ge=1_000, description="Largest document upload.")
+    request_timeout_s: float = Field(30.0, gt=0, description="Longest an answer may take before a 504.")
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
 
@@ -60,6 +68,14 @@ class Settings(BaseSettings):
             f"unknown embedder {value!r}: use one of {', '.join(sorted(EMBEDDERS))} "
             "or the path of a local sentence-transformers model directory"
         )
+
+    @field_validator("admin_api_key")
+    @classmethod
+    def _strong_key(cls, value):
+        if value is not None and len(value.get_secret_value()) < 16:
+            raise ValueError("the admin API key must be at least 16 characters; generate one with "
+                             "'python -c \"import secrets; print(secrets.token_urlsafe(32))\"'")
+        return value
 
     @model_validator(mode="after")
     def _some_retriever(self) -> "Settings":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import uuid
 from dataclasses import dataclass, field
 
 from advisor import intake as intake_module
@@ -43,9 +44,10 @@ class Answer:
     timings_ms: dict = field(default_factory=dict)
     refusal_reason: str | None = None
     coverage: float | None = None
+    answer_id: str = field(default_factory=lambda: uuid.uuid4().hex)
 
     def to_dict(self) -> dict:
-        return {"answer": self.answer, "language": self.language, "refused": self.refused,
+        return {"answer_id": self.answer_id, "answer": self.answer, "language": self.language, "refused": self.refused,
                 "citations": [c.to_dict() for c in self.citations], "criteria": self.criteria,
                 "verdict": self.verdict, "intake": self.intake, "timings_ms": self.timings_ms,
                 "refusal_reason": self.refusal_reason,
@@ -118,6 +120,17 @@ class Advisor:
         timings["total"] = round((time.perf_counter() - started) * 1000, 2)
         return Answer(composition.answer, language, False, composition.citations, timings_ms=timings,
                       coverage=share)
+
+    def ask_stream(self, question: str, history: list[dict] | None = None, intake: dict | None = None):
+        """The answer in parts: ("delta", text) for each line of the answer, then ("final", Answer).
+
+        The extractive answerer composes the whole answer at once; streaming it line by line gives
+        clients one protocol for every generator.
+        """
+        answer = self.ask(question, history, intake)
+        for line in answer.answer.splitlines(keepends=True):
+            yield "delta", line
+        yield "final", answer
 
     def _advise(self, question: str, history: list[dict] | None, explicit: dict | None, language: str) -> Answer | None:
         """The advisory answer for reservation and criteria questions; None for other questions."""

@@ -7,10 +7,12 @@ fails is reported and skipped alone: the rest of the batch, and its own previous
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import shutil
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -76,7 +78,57 @@ def _passages_for(spec: DocumentSpec, settings: Settings) -> tuple[dict, str, li
     return info, parsed.text, passages, parsed.warnings
 
 
+@contextmanager
+def writer_lock(layout: Layout, wait_s: float = 30.0):
+    """One writer at a time on a data directory; a second one waits, then fails with a clear message."""
+    layout.root.mkdir(parents=True, exist_ok=True)
+    with open(layout.root / ".write.lock", "w") as handle:
+        deadline = time.monotonic() + wait_s
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise IngestError(str(layout.root), "another ingest is writing to this index; wait for it "
+                                      "to finish (only one writer at a time) and try again") from None
+                time.sleep(0.1)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def ingest(paths: list[Path], settings: Settings, rebuild: bool = False) -> IngestReport:
+    with writer_lock(Layout(settings.data_dir)):
+        return _ingest(paths, settings, rebuild)
+
+
+def remove(doc_ids: list[str], settings: Settings) -> IngestReport:
+    """Drop documents and their passages from every index."""
+    with writer_lock(Layout(settings.data_dir)):
+        started = time.perf_counter()
+        layout = Layout(settings.data_dir)
+        manifest = read_manifest(layout)
+        documents = manifest.get("documents", {})
+        report = IngestReport()
+        unknown = [d for d in doc_ids if d not in documents]
+        report.failed.extend({"path": d, "error": "no such document in the index"} for d in unknown)
+        gone = [d for d in doc_ids if d in documents]
+        if gone:
+            for doc_id in gone:
+                documents.pop(doc_id)
+                layout.document_text_path(doc_id).unlink(missing_ok=True)
+            passages = [p for p in read_passages(layout) if p.doc_id not in gone]
+            report.embedded = _write_indexes(layout, passages, settings)
+            write_atomic(layout.manifest, json.dumps(manifest | {"documents": documents}, ensure_ascii=False, indent=1))
+            report.passages = len(passages)
+        report.removed = gone
+        report.seconds = round(time.perf_counter() - started, 3)
+        return report
+
+
+def _ingest(paths: list[Path], settings: Settings, rebuild: bool) -> IngestReport:
     started = time.perf_counter()
     layout = Layout(settings.data_dir)
     report = IngestReport()
@@ -156,7 +208,7 @@ def _write_indexes(layout: Layout, passages: list[Passage], settings: Settings) 
         return 0
     from advisor.vectorstores.chroma import ChromaStore
 
-    store = ChromaStore(layout.chroma, embedder.name)
+    store = ChromaStore(layout.chroma, embedder.name, settings.chroma_url)
     present = store.ids()
     wanted = {p.id for p in passages}
     stale = sorted(present - wanted)

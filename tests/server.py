@@ -22,13 +22,20 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(data_dir: Path, timeout: float = 60.0, **env_overrides):
+def running_server(data_dir: Path, timeout: float = 60.0, workers: int = 1, factory: bool = False,
+                   **env_overrides):
+    """`advisor serve` (or, with factory=True, plain uvicorn on the app factory, which does not
+    ingest first) on a free port; yields the base URL once /healthz answers."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("ADVISOR_")}
     env.update({"ADVISOR_DATA_DIR": str(data_dir), **env_overrides})
-    proc = subprocess.Popen([str(ADVISOR), "serve", "--host", "127.0.0.1", "--port", str(port),
-                             "--log-level", "warning"], env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
+    if factory:
+        command = [sys.executable, "-m", "uvicorn", "advisor.api.main:create_app", "--factory",
+                   "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
+    else:
+        command = [str(ADVISOR), "serve", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
+                   "--workers", str(workers)]
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + timeout
     try:
@@ -46,6 +53,8 @@ def running_server(data_dir: Path, timeout: float = 60.0, **env_overrides):
         yield base
     finally:
         proc.terminate()
+        if proc.stdout and proc.poll() is not None:
+            proc.stdout.close()
         try:
             proc.wait(10)
         except subprocess.TimeoutExpired:

@@ -2,19 +2,43 @@
 
 from __future__ import annotations
 
+import hmac
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Header, Request
 
+from advisor.api.state import AppState
 from advisor.core import Advisor
-from advisor.errors import IndexNotFoundError
+from advisor.errors import AdvisorError
 
 
-def get_advisor(request: Request) -> Advisor:
-    advisor = getattr(request.app.state, "advisor", None)
-    if advisor is None:
-        raise IndexNotFoundError("the index is not loaded yet; retry in a moment")
-    return advisor
+class AdminRefused(AdvisorError):
+    def __init__(self, status: int, message: str):
+        self.status = status
+        super().__init__(message)
 
 
+def get_state(request: Request) -> AppState:
+    return request.app.state.app_state
+
+
+def get_advisor(state: Annotated[AppState, Depends(get_state)]) -> Advisor:
+    return state.advisors.get()
+
+
+def require_admin(state: Annotated[AppState, Depends(get_state)],
+                  x_api_key: Annotated[str | None, Header(description="The admin API key.")] = None,
+                  authorization: Annotated[str | None, Header()] = None) -> None:
+    """Admin endpoints: off unless ADVISOR_ADMIN_API_KEY is set; the key is compared in constant time."""
+    configured = state.settings.admin_api_key
+    if configured is None:
+        raise AdminRefused(403, "admin endpoints are disabled: set ADVISOR_ADMIN_API_KEY (16+ characters) on the "
+                                "server and send it as the X-API-Key header")
+    given = x_api_key or (authorization[7:] if authorization and authorization.lower().startswith("bearer ") else "")
+    if not hmac.compare_digest(given.encode(), configured.get_secret_value().encode()):
+        raise AdminRefused(403, "wrong or missing admin API key (X-API-Key header)")
+
+
+StateDep = Annotated[AppState, Depends(get_state)]
 AdvisorDep = Annotated[Advisor, Depends(get_advisor)]
+AdminDep = Annotated[None, Depends(require_admin)]

@@ -8,39 +8,63 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from advisor import __version__
-from advisor.api.routes import ask, criteria, health
+from advisor.api.blocking import StageTimeout
+from advisor.api.deps import AdminRefused
+from advisor.api.middleware import GuardMiddleware
+from advisor.api.routes import ask, criteria, documents, feedback, health, openai_compat
+from advisor.api.state import AppState
 from advisor.config import Settings, get_settings
-from advisor.errors import (AdvisorError, IndexNotFoundError, InvalidQuestionError, QuestionTooLongError,
-                            RetrievalError)
+from advisor.errors import (AdvisorError, ConfigError, IndexNotFoundError, IngestError, InvalidQuestionError,
+                            QuestionTooLongError, RetrievalError)
 
 log = logging.getLogger("advisor.api")
 
+STATUS = [(QuestionTooLongError, 413, "Question too long"), (InvalidQuestionError, 422, "Invalid question"),
+          (IngestError, 422, "Document not ingested"), (documents.NotFound, 404, "Not found"),
+          (IndexNotFoundError, 503, "Not ready"), (RetrievalError, 503, "Search unavailable"),
+          (StageTimeout, 504, "Timeout"), (ConfigError, 500, "Configuration error")]
 
-def problem(status: int, title: str, detail: str, errors: list | None = None) -> JSONResponse:
+
+def problem_body(exc: Exception) -> dict:
+    if isinstance(exc, AdminRefused):
+        return {"type": "about:blank", "title": "Forbidden", "status": exc.status, "detail": str(exc)}
+    for kind, status, title in STATUS:
+        if isinstance(exc, kind):
+            return {"type": "about:blank", "title": title, "status": status, "detail": str(exc)}
+    if isinstance(exc, AdvisorError):
+        return {"type": "about:blank", "title": "Advisor error", "status": 500, "detail": str(exc)}
+    return {"type": "about:blank", "title": "Internal error", "status": 500,
+            "detail": "the server failed to answer; the error is logged"}
+
+
+def problem(status: int, title: str, detail: str, errors: list | None = None, headers: dict | None = None) -> JSONResponse:
     body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
     if errors is not None:
         body["errors"] = errors
-    return JSONResponse(body, status_code=status, media_type="application/problem+json")
+    return JSONResponse(body, status_code=status, media_type="application/problem+json", headers=headers)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    state = AppState(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        from advisor.core import Advisor
-
-        app.state.advisor = Advisor(settings)
+        state.advisors.load()
         yield
 
     app = FastAPI(title="Social procurement advisor", version=__version__, lifespan=lifespan,
-                  description="Grounded answers on social public procurement, with verbatim citations.")
+                  description="Grounded answers on social public procurement, with verbatim citations, a reservation "
+                              "verdict and a criteria menu. Errors are RFC 9457 problem documents.")
+    app.state.app_state = state
     app.state.settings = settings
-    app.include_router(health.router)
-    app.include_router(ask.router)
-    app.include_router(criteria.router)
+    for router in (health.router, ask.router, criteria.router, documents.router, feedback.router,
+                   openai_compat.router):
+        app.include_router(router)
+    app.add_middleware(GuardMiddleware, state=state)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError):
@@ -49,21 +73,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         detail = "; ".join(f"{e['field'] or 'body'}: {e['message']}" for e in errors)
         return problem(422, "Invalid request", detail, errors)
 
-    @app.exception_handler(AdvisorError)
-    async def advisor_error(request: Request, exc: AdvisorError):
-        if isinstance(exc, QuestionTooLongError):
-            return problem(413, "Question too long", str(exc))
-        if isinstance(exc, InvalidQuestionError):
-            return problem(422, "Invalid question", str(exc))
-        if isinstance(exc, IndexNotFoundError):
-            return problem(503, "Not ready", str(exc))
-        if isinstance(exc, RetrievalError):
-            return problem(503, "Search unavailable", str(exc))
-        return problem(500, "Advisor error", str(exc))
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        return problem(exc.status_code, "Not found" if exc.status_code == 404 else "HTTP error", str(exc.detail),
+                       headers=getattr(exc, "headers", None))
 
-    @app.exception_handler(Exception)
-    async def unexpected(request: Request, exc: Exception):
-        log.exception("unhandled error on %s", request.url.path)
-        return problem(500, "Internal error", "the server failed to answer; the error is logged")
+    async def any_error(request: Request, exc: Exception):
+        body = problem_body(exc)
+        if body["status"] >= 500:
+            log.error("error on %s: %s", request.url.path, type(exc).__name__, exc_info=not isinstance(exc, AdvisorError))
+        return problem(body["status"], body["title"], body["detail"])
+
+    app.add_exception_handler(AdvisorError, any_error)   # expected errors: handled, not re-raised
+    app.add_exception_handler(Exception, any_error)      # anything else: a 500 without internals
 
     return app

@@ -47,6 +47,7 @@ class AskRequest(BaseModel):
     history: list[Message] = Field(default_factory=list, max_length=50,
                                    description="Earlier turns of the conversation, oldest first.")
     intake: IntakeIn | None = Field(None, description="Contract details; they win over the question text.")
+    stream: bool = Field(False, description="Answer as Server-Sent Events (delta events, then a final event).")
 
 
 class SuggestRequest(IntakeIn):
@@ -69,6 +70,7 @@ class CitationOut(BaseModel):
 
 
 class AskResponse(BaseModel):
+    answer_id: str = Field(description="Send it with POST /v1/feedback.")
     answer: str
     language: Literal["nl", "en"]
     refused: bool
@@ -116,3 +118,99 @@ class CatalogueOut(BaseModel):
     product_groups: list[ProductGroupOut]
     threshold: dict
     legal_basis: list[dict]
+
+
+class SearchRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"query": "percelen sociale economie", "k": 3}]})
+    query: str = Field(min_length=1)
+    k: int = Field(5, ge=1, le=50)
+
+
+class PassageHit(BaseModel):
+    id: str
+    doc_id: str
+    title: str
+    page: int | None
+    section: str
+    url: str | None
+    text: str
+    score: float
+    lexical_rank: int | None
+    lexical_score: float
+    dense_rank: int | None
+    dense_score: float
+
+
+class SearchResponse(BaseModel):
+    query: str
+    passages: list[PassageHit]
+
+
+class DocumentOut(BaseModel):
+    id: str
+    title: str | None
+    publisher: str | None = None
+    kind: str | None = None
+    language: str | None = None
+    jurisdiction: str | None = None
+    date: str | None = None
+    url: str | None = None
+    format: str | None = None
+    pages: int | None = None
+    passages: int
+    passage_list: list[dict] | None = None
+    text: str | None = None
+
+
+class PassageOut(BaseModel):
+    id: str
+    doc_id: str
+    title: str
+    page: int | None
+    section: str
+    start: int
+    end: int
+    text: str
+    url: str | None
+    previous_id: str | None
+    next_id: str | None
+
+
+class IngestReportOut(BaseModel):
+    added: list[str]
+    updated: list[str]
+    unchanged: list[str]
+    removed: list[str]
+    failed: list[dict]
+    warnings: list[dict]
+    passages: int
+    embedded: int
+    seconds: float
+
+
+class FeedbackIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"answer_id": "3f2c9a…", "rating": "down", "comment": "Het voorbeeld van Gent ontbreekt."}]})
+    answer_id: str = Field(min_length=1, max_length=64)
+    rating: Literal["up", "down"]
+    comment: str = Field("", max_length=5000)
+
+
+class FeedbackOut(BaseModel):
+    id: int
+    answer_id: str
+    stored: bool = True
+
+
+class ChatMessage(BaseModel):
+    role: Literal["system", "user", "assistant", "developer", "tool"]
+    content: str | list[dict] | None = None
+
+
+class ChatRequest(BaseModel):
+    """OpenAI-compatible chat completion request; sampling parameters are accepted and ignored."""
+    model_config = ConfigDict(extra="allow", json_schema_extra={"examples": [
+        {"model": "social-procurement-advisor", "messages": [{"role": "user", "content": "Wat is social return?"}]}]})
+    model: str = "social-procurement-advisor"
+    messages: list[ChatMessage] = Field(min_length=1, max_length=100)
+    stream: bool = False

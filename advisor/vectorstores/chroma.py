@@ -21,13 +21,26 @@ def collection_name(embedder_name: str) -> str:
 class ChromaStore:
     BATCH = 1000
 
-    def __init__(self, path: Path, embedder_name: str):
+    def __init__(self, path: Path, embedder_name: str, url: str | None = None):
+        """Embedded and persistent at `path`, or a `chroma run` server at `url` (http://host:port)."""
         import chromadb
         from chromadb.config import Settings as ChromaSettings
 
-        path.mkdir(parents=True, exist_ok=True)
-        self._client = chromadb.PersistentClient(
-            path=str(path), settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False))
+        settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+        if url:
+            from urllib.parse import urlparse
+
+            parsed = urlparse(url)
+            try:
+                self._client = chromadb.HttpClient(host=parsed.hostname or "127.0.0.1", port=parsed.port or 8000,
+                                                   ssl=parsed.scheme == "https", settings=settings)
+                self._client.heartbeat()
+            except Exception as exc:  # connection errors come in many types
+                raise RetrievalError(f"cannot reach the Chroma server at {url} ({exc}); start it with "
+                                     "'chroma run --path DIR --port PORT' or unset ADVISOR_CHROMA_URL") from exc
+        else:
+            path.mkdir(parents=True, exist_ok=True)
+            self._client = chromadb.PersistentClient(path=str(path), settings=settings)
         self._collection = self._client.get_or_create_collection(
             collection_name(embedder_name), embedding_function=None, metadata={"hnsw:space": "cosine"})
 

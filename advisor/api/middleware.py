@@ -1,0 +1,88 @@
+"""ASGI middleware: body-size limit, per-client rate limit, request metrics."""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+
+from advisor.api import telemetry
+
+LIMITED_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def _problem(status: int, title: str, detail: str, headers: list | None = None):
+    body = json.dumps({"type": "about:blank", "title": title, "status": status, "detail": detail}).encode()
+    start = {"type": "http.response.start", "status": status,
+             "headers": [(b"content-type", b"application/problem+json"), (b"content-length", str(len(body)).encode()),
+                         *(headers or [])]}
+    return start, {"type": "http.response.body", "body": body}
+
+
+class GuardMiddleware:
+    """Refuses oversized bodies (413) and clients over their rate (429 with Retry-After), and
+    counts every request with its route, status and latency."""
+
+    def __init__(self, app, state):
+        self.app = app
+        self.state = state
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        started = time.perf_counter()
+        method, path = scope["method"], scope["path"]
+        status_holder = {"status": 500}
+        settings = self.state.settings
+
+        async def send_and_record(message):
+            if message["type"] == "http.response.start":
+                status_holder["status"] = message["status"]
+            await send(message)
+
+        async def reply(status, title, detail, headers=None):
+            start, body = _problem(status, title, detail, headers)
+            await send_and_record(start)
+            await send_and_record(body)
+
+        try:
+            limit = settings.max_upload_bytes if path == "/v1/documents" and method == "POST" else settings.max_body_bytes
+            length = dict(scope.get("headers") or []).get(b"content-length")
+            if length is not None and length.isdigit() and int(length) > limit:
+                return await reply(413, "Request too large", f"the body has {int(length)} bytes, more than the "
+                                   f"{limit} allowed; send less (limit: ADVISOR_MAX_BODY_BYTES / ADVISOR_MAX_UPLOAD_BYTES)")
+            if method in LIMITED_METHODS and path.startswith("/v1/"):
+                client = (scope.get("client") or ("unknown", 0))[0]
+                wait = self.state.limiter.check(client)
+                if wait > 0:
+                    retry = str(max(1, math.ceil(wait)))
+                    return await reply(429, "Too many requests", f"rate limit of {settings.rate_limit_per_minute} "
+                                       f"requests a minute reached; retry in {retry} s",
+                                       [(b"retry-after", retry.encode())])
+            received = 0
+
+            async def counted_receive():
+                nonlocal received
+                message = await receive()
+                if message["type"] == "http.request":
+                    received += len(message.get("body", b""))
+                    if received > limit:
+                        raise BodyTooLarge(limit)
+                return message
+
+            try:
+                await self.app(scope, counted_receive, send_and_record)
+            except BodyTooLarge as exc:
+                await reply(413, "Request too large", f"the body is larger than the {exc.limit} bytes allowed")
+        finally:
+            route = scope.get("route")
+            name = getattr(route, "path", None) or ("/v1/other" if path.startswith("/v1/") else "other")
+            telemetry.REQUESTS.labels(method, name, str(status_holder["status"])).inc()
+            telemetry.LATENCY.labels(name).observe(time.perf_counter() - started)
+            if status_holder["status"] >= 400:
+                telemetry.ERRORS.labels(str(status_holder["status"])).inc()
+
+
+class BodyTooLarge(Exception):
+    def __init__(self, limit: int):
+        self.limit = limit

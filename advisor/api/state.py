@@ -1,0 +1,118 @@
+"""What the HTTP app holds between requests: the advisor (reloaded when the index changes), the
+feedback store, recent answers (for feedback context) and the per-client rate limiter."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import OrderedDict
+
+from advisor.config import Settings
+from advisor.core import Advisor
+from advisor.errors import AdvisorError, IndexNotFoundError
+from advisor.feedback import FeedbackStore
+from advisor.index import Layout
+
+log = logging.getLogger("advisor.api")
+
+
+class AdvisorHolder:
+    """Loads the advisor and swaps in a new one when the index on disk changes (another worker or
+    an admin upload wrote it). The check is one stat of manifest.json, at most once a second."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self._layout = Layout(settings.data_dir)
+        self._lock = threading.Lock()
+        self._advisor: Advisor | None = None
+        self._stamp: int | None = None
+        self._checked = 0.0
+        self.error: str | None = None
+
+    def load(self) -> None:
+        with self._lock:
+            self._load()
+
+    def _load(self) -> None:
+        try:
+            advisor = Advisor(self.settings)  # raises with the fix in its message when there is no index
+            self._advisor, self._stamp, self.error = advisor, self._layout.manifest.stat().st_mtime_ns, None
+        except (AdvisorError, OSError) as exc:
+            self.error = str(exc)
+            log.error("index not loaded: %s", exc)
+
+    def get(self) -> Advisor:
+        now = time.monotonic()
+        if now - self._checked >= 1.0:
+            self._checked = now
+            try:
+                stamp = self._layout.manifest.stat().st_mtime_ns
+            except OSError:
+                stamp = None
+            if stamp is not None and stamp != self._stamp:
+                with self._lock:
+                    if stamp != self._stamp:
+                        self._load()
+        if self._advisor is None:
+            raise IndexNotFoundError(self.error or "the index is not loaded yet; retry in a moment")
+        return self._advisor
+
+    @property
+    def ready(self) -> bool:
+        return self._advisor is not None
+
+
+class RecentAnswers:
+    """The last answers given, so feedback can be stored with its question and answer."""
+
+    def __init__(self, size: int = 2000):
+        self._items: OrderedDict[str, tuple[str, str]] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def put(self, answer_id: str, question: str, answer: str) -> None:
+        with self._lock:
+            self._items[answer_id] = (question, answer)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+    def get(self, answer_id: str) -> tuple[str, str] | None:
+        with self._lock:
+            return self._items.get(answer_id)
+
+
+class RateLimiter:
+    """A token bucket per client: `per_minute` requests a minute, `burst` at once."""
+
+    def __init__(self, per_minute: int, burst: int):
+        self.rate = per_minute / 60.0
+        self.burst = burst
+        self._buckets: dict[str, tuple[float, float]] = {}
+        self._lock = threading.Lock()
+
+    def check(self, client: str) -> float:
+        """0 when the request may go ahead, else the seconds until it may."""
+        if self.rate <= 0:
+            return 0.0
+        now = time.monotonic()
+        with self._lock:
+            tokens, last = self._buckets.get(client, (float(self.burst), now))
+            tokens = min(float(self.burst), tokens + (now - last) * self.rate)
+            if tokens >= 1.0:
+                self._buckets[client] = (tokens - 1.0, now)
+                return 0.0
+            self._buckets[client] = (tokens, now)
+            if len(self._buckets) > 10_000:  # forget idle clients
+                for key in [k for k, (_, t) in self._buckets.items() if now - t > 600]:
+                    self._buckets.pop(key, None)
+            return (1.0 - tokens) / self.rate
+
+
+class AppState:
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.advisors = AdvisorHolder(settings)
+        self.feedback = FeedbackStore(Layout(settings.data_dir).root / "feedback.sqlite3")
+        self.answers = RecentAnswers()
+        self.limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
