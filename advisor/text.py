@@ -7,6 +7,7 @@ with both, so an English question still meets Dutch stems where the words share 
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
@@ -24,9 +25,16 @@ def stopwords(language: str) -> frozenset[str]:
     return frozenset((_RESOURCES / f"stopwords_{language}.txt").read_text(encoding="utf-8").split())
 
 
-@lru_cache
+_local = threading.local()
+
+
 def _stemmer(language: str):
-    return snowballstemmer.stemmer(LANGUAGES[language])
+    """One stemmer per thread and language: Snowball stemmers keep state while they work and are
+    not safe to share between threads (concurrent requests corrupted it and looped)."""
+    stemmers = _local.__dict__.setdefault("stemmers", {})
+    if language not in stemmers:
+        stemmers[language] = snowballstemmer.stemmer(LANGUAGES[language])
+    return stemmers[language]
 
 
 def fold(text: str) -> str:
@@ -46,6 +54,7 @@ def words(text: str) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=200_000)
 def stem(word: str, language: str) -> str:
     if any(c.isdigit() for c in word):
         return word

@@ -104,3 +104,15 @@ def test_bad_questions_raise_clear_errors(advisor):
         advisor.ask("   \n ")
     with pytest.raises(QuestionTooLongError, match="ADVISOR_MAX_QUESTION_CHARS"):
         advisor.ask("sociaal " * 2000)
+
+
+def test_concurrent_questions_get_the_same_answers_as_sequential_ones(advisor):
+    """The server answers from many threads at once; shared state (stemmers) must not be corrupted."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    questions = [i.question for i in ITEMS][:60]
+    sequential = [advisor.ask(q).answer for q in questions]
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        futures = [pool.submit(lambda q=q: advisor.ask(q).answer) for q in questions * 3]
+        concurrent = [f.result(timeout=120) for f in futures]
+    assert concurrent == sequential * 3

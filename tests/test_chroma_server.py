@@ -1,0 +1,63 @@
+"""Chroma's client/server mode: the advisor against a real `chroma run` on loopback."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from advisor.config import BUNDLED_CORPUS, load_settings
+from advisor.core import Advisor
+from advisor.errors import RetrievalError
+from advisor.vectorstores.chroma import ChromaStore
+from ingest.pipeline import ingest
+from tests.server import free_port, running_server
+
+
+@pytest.fixture(scope="module")
+def chroma_url(tmp_path_factory):
+    port = free_port()
+    proc = subprocess.Popen([str(Path(sys.executable).parent / "chroma"), "run", "--path",
+                             str(tmp_path_factory.mktemp("chroma-server")), "--host", "127.0.0.1", "--port", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if httpx.get(f"{url}/api/v2/heartbeat", timeout=1).status_code == 200:
+                break
+        except httpx.TransportError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            pytest.fail("chroma run did not start")
+        time.sleep(0.2)
+    yield url
+    proc.terminate()
+    proc.wait(10)
+
+
+@pytest.mark.slow
+def test_ingest_and_serve_through_a_chroma_server(chroma_url, tmp_path):
+    settings = load_settings(data_dir=tmp_path / "data", embedder="use", chroma_url=chroma_url)
+    report = ingest([BUNDLED_CORPUS], settings)
+    assert report.embedded == report.passages > 0
+    assert not (tmp_path / "data" / "chroma").exists(), "vectors went to the server, not the local store"
+    store = ChromaStore(tmp_path / "unused", "use", chroma_url)
+    assert len(store.ids()) == report.passages
+    hits = Advisor(settings).search("Can I reserve a cleaning contract for sheltered workshops?", 5)
+    assert any(h.dense_rank for h in hits)
+    env = {"ADVISOR_EMBEDDER": "use", "ADVISOR_CHROMA_URL": chroma_url}
+    with running_server(settings.data_dir, workers=2, timeout=120, **env) as base:
+        for _ in range(4):
+            body = httpx.post(f"{base}/v1/search", json={"query": "fairtrade catering", "k": 5}, timeout=30).json()
+            assert any(p["dense_rank"] for p in body["passages"])
+
+
+def test_unreachable_chroma_server_is_a_clear_error(tmp_path):
+    with pytest.raises(RetrievalError, match="cannot reach the Chroma server at http://127.0.0.1:9"):
+        ChromaStore(tmp_path, "use", "http://127.0.0.1:9")
