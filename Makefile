@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test bench eval eval-retrieval clean
+.PHONY: install run test bench bench-load eval eval-retrieval clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,9 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.core
+
+bench-load: $(STAMP)
+	$(BIN)/python -m benchmarks.load
 
 eval: $(STAMP)
 	$(BIN)/advisor eval --out eval-report --check-thresholds
