@@ -12,7 +12,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	# CPU build of torch, pinned: an unpinned torch pulls a multi-GB CUDA build.
 	$(BIN)/python -m pip install --quiet torch==2.13.0
-	$(BIN)/python -m pip install --quiet -e '.[st,eval,dev]'
+	$(BIN)/python -m pip install --quiet -e '.[st,ui,eval,dev]'
 	touch $(STAMP)
 
 install: $(STAMP)

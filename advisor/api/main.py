@@ -47,7 +47,7 @@ def problem(status: int, title: str, detail: str, errors: list | None = None, he
     return JSONResponse(body, status_code=status, media_type="application/problem+json", headers=headers)
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, ui: bool = True) -> FastAPI:
     settings = settings or get_settings()
     state = AppState(settings)
 
@@ -65,6 +65,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                    openai_compat.router):
         app.include_router(router)
     app.add_middleware(GuardMiddleware, state=state)
+
+    @app.api_route("/v1/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False)
+    async def unknown_endpoint(rest: str):
+        """Unknown API paths are API 404s, not pages of the chat UI mounted at /."""
+        return problem(404, "Not found", f"no endpoint /v1/{rest}; the endpoints are listed at /docs")
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError):
@@ -87,4 +92,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(AdvisorError, any_error)   # expected errors: handled, not re-raised
     app.add_exception_handler(Exception, any_error)      # anything else: a 500 without internals
 
+    if ui:
+        try:
+            from ui.app import mount
+        except ImportError as exc:  # the API works without the page
+            log.warning("chat page not served (%s); install gradio to get it", exc)
+        else:
+            app = mount(app, state)
     return app
