@@ -53,6 +53,14 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(1_000_000, ge=1_000, description="Largest JSON request body.")
     max_upload_bytes: int = Field(50_000_000, ge=1_000, description="Largest document upload.")
     request_timeout_s: float = Field(30.0, gt=0, description="Longest an answer may take before a 504.")
+    generator: str = Field("extractive", description="'extractive' (no model), 'openai' (any OpenAI-compatible "
+                           "server) or 'ollama'.")
+    llm_base_url: str | None = Field(None, description="The LLM server, e.g. http://127.0.0.1:8080/v1 or "
+                                     "http://127.0.0.1:11434 for Ollama.")
+    llm_model: str | None = Field(None, description="The model name the LLM server knows.")
+    llm_api_key: SecretStr | None = Field(None, description="API key for the LLM server, if it needs one.")
+    llm_timeout_s: float = Field(20.0, gt=0, description="Longest an LLM call may take before the fallback.")
+    llm_max_tokens: int = Field(400, ge=16, le=4096, description="Most tokens an LLM answer may have.")
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
 
@@ -76,6 +84,22 @@ class Settings(BaseSettings):
             raise ValueError("the admin API key must be at least 16 characters; generate one with "
                              "'python -c \"import secrets; print(secrets.token_urlsafe(32))\"'")
         return value
+
+    @field_validator("generator")
+    @classmethod
+    def _known_generator(cls, value: str) -> str:
+        from advisor.generators import GENERATORS
+
+        if value not in GENERATORS:
+            raise ValueError(f"unknown generator {value!r}: use one of {', '.join(GENERATORS)}")
+        return value
+
+    @model_validator(mode="after")
+    def _llm_configured(self) -> "Settings":
+        if self.generator != "extractive" and not (self.llm_base_url and self.llm_model):
+            raise ValueError(f"generator {self.generator!r} needs ADVISOR_LLM_BASE_URL and ADVISOR_LLM_MODEL "
+                             "(or set ADVISOR_GENERATOR=extractive)")
+        return self
 
     @model_validator(mode="after")
     def _some_retriever(self) -> "Settings":

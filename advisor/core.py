@@ -10,6 +10,8 @@ from advisor import intake as intake_module
 from advisor.advice import advise
 from advisor.citations import CitationList
 from advisor.compose import compose
+from advisor import llm, prompting
+from advisor.generators import get_generator
 from advisor.knowledge import knowledge
 from advisor.concepts import concepts, coverage
 from advisor.config import Settings
@@ -45,9 +47,13 @@ class Answer:
     refusal_reason: str | None = None
     coverage: float | None = None
     answer_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    generator: str = "extractive"
+    fallback_reason: str | None = None
+    validation: dict | None = None
 
     def to_dict(self) -> dict:
-        return {"answer_id": self.answer_id, "answer": self.answer, "language": self.language, "refused": self.refused,
+        return {"answer_id": self.answer_id, "generator": self.generator, "fallback_reason": self.fallback_reason,
+                "validation": self.validation, "answer": self.answer, "language": self.language, "refused": self.refused,
                 "citations": [c.to_dict() for c in self.citations], "criteria": self.criteria,
                 "verdict": self.verdict, "intake": self.intake, "timings_ms": self.timings_ms,
                 "refusal_reason": self.refusal_reason,
@@ -60,6 +66,7 @@ class Advisor:
         self.index = index or Index(settings.data_dir)
         self.retriever = HybridRetriever(self.index, settings)
         self.knowledge = knowledge()
+        self.generator = get_generator(settings)
 
     def validate(self, question: str) -> str:
         if not isinstance(question, str) or not question.strip():
@@ -107,8 +114,10 @@ class Advisor:
         advised = self._advise(question, history, intake, language)
         if advised is not None:
             timings["compose"] = round((time.perf_counter() - retrieved) * 1000, 2)
+            advised.coverage = share
+            advised = self._with_llm(advised, question, hits, language, timings)
             timings["total"] = round((time.perf_counter() - started) * 1000, 2)
-            advised.timings_ms, advised.coverage = timings, share
+            advised.timings_ms = timings
             return advised
         composition = compose(hits[:self.settings.max_citations + 2], found, language,
                               self.index.document_text, self.settings.max_citations)
@@ -117,9 +126,43 @@ class Advisor:
             answer = self._refuse(language, "no passage sentence answers it", started, timings)
             answer.coverage = share
             return answer
+        answer = Answer(composition.answer, language, False, composition.citations, coverage=share)
+        answer = self._with_llm(answer, question, hits, language, timings)
         timings["total"] = round((time.perf_counter() - started) * 1000, 2)
-        return Answer(composition.answer, language, False, composition.citations, timings_ms=timings,
-                      coverage=share)
+        answer.timings_ms = timings
+        return answer
+
+    def _with_llm(self, base: Answer, question: str, hits: list[Hit], language: str, timings: dict) -> Answer:
+        """The LLM's validated prose, or `base` (the extractive answer) marked as the fallback."""
+        if self.generator is None:
+            return base
+        started = time.perf_counter()
+        advice = bool(base.verdict or base.criteria)
+        passages = ([c.passage for c in base.citations] if advice
+                    else [h.passage for h in hits[:self.settings.max_citations + 2]])
+        messages = prompting.render(language, question, [p.index_text for p in passages],
+                                    base.answer if advice else None)
+        try:
+            reply = llm.generate_with_timeout(self.generator, messages, self.settings.llm_timeout_s)
+            checked = llm.validate(reply, passages, language, self.index.document_text, renumber=not advice)
+        except llm.ValidationFailed as exc:
+            reason = f"validation: {exc.reason}"
+        except TimeoutError as exc:
+            reason = f"timeout: {exc}"
+        except Exception as exc:  # a backend that errors must never fail the request
+            reason = f"backend error: {type(exc).__name__}: {str(exc)[:200]}"
+        else:
+            timings["generate"] = llm.elapsed_ms(started)
+            validation = {"removed_markers": checked.removed_markers, "dropped_statements": checked.dropped_statements}
+            if advice:
+                return Answer(checked.text + "\n\n" + base.answer, language, False, base.citations,
+                              criteria=base.criteria, verdict=base.verdict, intake=base.intake, coverage=base.coverage,
+                              generator=self.generator.name, validation=validation)
+            return Answer(checked.text, language, False, checked.citations, coverage=base.coverage,
+                          generator=self.generator.name, validation=validation)
+        timings["generate"] = llm.elapsed_ms(started)
+        base.generator, base.fallback_reason = "extractive-fallback", reason
+        return base
 
     def ask_stream(self, question: str, history: list[dict] | None = None, intake: dict | None = None):
         """The answer in parts: ("delta", text) for each line of the answer, then ("final", Answer).

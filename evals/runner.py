@@ -23,7 +23,7 @@ from evals.metrics import METRICS, score_all
 
 DEFAULT_COMPARE = ["langchain-baseline", "bm25-only", "dense-only"]
 THRESHOLDS = Path(__file__).parent / "thresholds.toml"
-STAGES = ("retrieve", "compose", "total")
+STAGES = ("retrieve", "compose", "generate", "total")
 
 
 def _folder_bytes(path: Path) -> int:
@@ -58,6 +58,9 @@ def run_system(name: str, items: list, workdir: Path, generator: str, progress: 
     stage_ms = {stage: [r["timings_ms"][stage] for r in records if stage in r["timings_ms"]] for stage in STAGES}
     cost = {"setup_s": round(build_s, 2), "index_bytes": _folder_bytes(system.data_dir),
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
+    answered = [r for r in records if not r["refused"] and r.get("generator")]
+    if answered and any(r["generator"] != "extractive" for r in answered):
+        cost["fallback_rate"] = round(sum(r["generator"] == "extractive-fallback" for r in answered) / len(answered), 3)
     for stage, values in stage_ms.items():
         if values:
             cost[f"{stage}_p50_ms"] = round(statistics.median(values), 2)

@@ -16,7 +16,6 @@ from advisor.config import BUNDLED_CORPUS, load_settings
 from advisor.text import detect_language
 
 PLANTED = Path(__file__).parent / "planted"
-GENERATORS = ("extractive",)
 
 
 def test_corpus() -> list[Path]:
@@ -45,11 +44,15 @@ class AdvisorSystem:
         from advisor.core import Advisor
         from ingest.pipeline import ingest
 
+        from advisor.generators import GENERATORS
+
         if generator not in GENERATORS:
             raise ValueError(f"unknown generator {generator!r}; available: {', '.join(GENERATORS)}")
         self.name = name
         embedder = overrides.get("embedder", "none")
-        self.settings = load_settings(data_dir=workdir / f"index-{embedder.replace('/', '_')}", **overrides)
+        # LLM settings (ADVISOR_LLM_BASE_URL, ADVISOR_LLM_MODEL, ...) come from the environment
+        self.settings = load_settings(data_dir=workdir / f"index-{embedder.replace('/', '_')}", generator=generator,
+                                      **overrides)
         report = ingest(test_corpus(), self.settings)
         if report.failed:
             raise RuntimeError(f"test corpus failed to ingest: {report.failed}")
@@ -72,6 +75,7 @@ class AdvisorSystem:
                 "answer": result.answer, "language": result.language, "refused": result.refused,
                 "citations": citations, "markers": [int(m) for m in re.findall(r"\[(\d+)\]", result.answer)],
                 "cited_quotes": [c.quote for c in result.citations],
+                "generator": result.generator, "fallback_reason": result.fallback_reason,
                 "verdict": (result.verdict or {}).get("reservable"),
                 "criteria": [c["id"] for c in result.criteria],
                 "timings_ms": dict(result.timings_ms, total=round(total, 2))}

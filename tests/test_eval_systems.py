@@ -48,5 +48,5 @@ def test_unknown_system_and_generator_are_named(tmp_path):
 
     with pytest.raises(ValueError, match="known: advisor, bm25-only"):
         make_system("gpt", tmp_path)
-    with pytest.raises(ValueError, match="available: extractive"):
-        make_system("advisor", tmp_path, generator="openai")
+    with pytest.raises(ValueError, match="available: extractive, openai, ollama"):
+        make_system("advisor", tmp_path, generator="gpt-5")

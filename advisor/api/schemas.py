@@ -71,6 +71,10 @@ class CitationOut(BaseModel):
 
 class AskResponse(BaseModel):
     answer_id: str = Field(description="Send it with POST /v1/feedback.")
+    generator: str = Field("extractive", description="Who wrote the prose: extractive, openai, ollama, or "
+                           "extractive-fallback when an LLM reply failed validation or the backend failed.")
+    fallback_reason: str | None = None
+    validation: dict | None = Field(None, description="For LLM answers: removed_markers, dropped_statements.")
     answer: str
     language: Literal["nl", "en"]
     refused: bool

@@ -1,0 +1,30 @@
+"""Any OpenAI-compatible server (OpenAI, Azure OpenAI, vLLM, llama.cpp's server) via langchain-openai."""
+
+from __future__ import annotations
+
+from advisor.errors import ConfigError
+from advisor.generators import to_langchain
+
+
+class OpenAIGenerator:
+    name = "openai"
+
+    def __init__(self, settings):
+        try:
+            from langchain_openai import ChatOpenAI
+        except ImportError as exc:
+            raise ConfigError("generator 'openai' needs langchain-openai: pip install langchain-openai") from exc
+        key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else "not-needed"
+        self._model = ChatOpenAI(base_url=settings.llm_base_url, model=settings.llm_model, api_key=key,
+                                 timeout=settings.llm_timeout_s, max_retries=0, temperature=0.2,
+                                 max_tokens=settings.llm_max_tokens)
+
+    def generate(self, messages: list[dict], timeout_s: float) -> str:
+        reply = self._model.invoke(to_langchain(messages), config={"timeout": timeout_s})
+        if (reply.response_metadata or {}).get("finish_reason") == "length":
+            raise TruncatedReply(reply.content)
+        return reply.content if isinstance(reply.content, str) else str(reply.content)
+
+
+class TruncatedReply(Exception):
+    """The model stopped at its token limit: the text ends mid-way."""

@@ -1,0 +1,144 @@
+"""LLM answers, never trusted: the reply is validated, and the extractive answer stands in when
+the backend fails, times out, or writes something the validator cannot stand behind.
+
+Validation: markers must name a passage that was given (others are removed and counted); a
+statement must carry a marker whose passage shares content words with it (others are dropped and
+counted); the reply must be in the asker's language, not empty, not a repetition loop, not cut
+off; it is capped in length. Each remaining marker becomes a citation whose quote is the passage
+sentence closest to the statements that cite it, cut verbatim from the source.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass, field
+
+from advisor.compose import Citation, passage_sentences
+from advisor.passage import Passage
+from advisor.text import LANGUAGES, content_words, detect_language, stem
+
+MAX_CHARS = 2500
+_MARKER_GROUP = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-Þ\"“‘(\-•*])|\n+")
+
+
+class ValidationFailed(Exception):
+    def __init__(self, reason: str):
+        self.reason = reason
+        super().__init__(reason)
+
+
+@dataclass
+class Validated:
+    text: str
+    citations: list[Citation]
+    removed_markers: int = 0
+    dropped_statements: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def _terms(text: str) -> set[str]:
+    return {stem(w, lang) for w in content_words(text) for lang in LANGUAGES}
+
+
+def degenerate(text: str) -> str | None:
+    """Why the text is unusable as an answer (empty, a repetition loop), or None."""
+    if not text.strip():
+        return "empty reply"
+    tokens = text.lower().split()
+    grams = Counter(tuple(tokens[i:i + 4]) for i in range(max(0, len(tokens) - 3)))
+    if grams and grams.most_common(1)[0][1] > 3:
+        return "repetition loop"
+    lines = Counter(line.strip() for line in text.splitlines() if len(line.strip()) > 10)
+    if lines and lines.most_common(1)[0][1] >= 3:
+        return "repeated lines"
+    return None
+
+
+def validate(reply: str, passages: list[Passage], language: str, texts, renumber: bool = True) -> Validated:
+    """Check an LLM reply against the passages it was given (numbered 1..len(passages)).
+
+    With renumber=False the markers keep the numbers of the given passages and no citations are
+    built (the caller's citation list already matches them)."""
+    problem = degenerate(reply)
+    if problem:
+        raise ValidationFailed(problem)
+    reply = reply.strip()[:MAX_CHARS * 2]
+    if reply[-1] not in ".!?)]”\"" and not reply.rstrip().endswith(tuple(f"[{n}]" for n in range(1, 100))):
+        cut = max(reply.rfind(". "), reply.rfind(".\n"), reply.rfind("]"))
+        if cut < 0:
+            raise ValidationFailed("truncated reply")
+        reply = reply[:cut + 1]
+    removed = dropped = 0
+    kept: list[tuple[str, list[int]]] = []
+    for statement in (s.strip() for s in _SENTENCE.split(reply)):
+        if not statement:
+            continue
+        numbers = [int(n) for group in _MARKER_GROUP.findall(statement) for n in re.split(r"[,;\s]+", group) if n]
+        valid = [n for n in numbers if 1 <= n <= len(passages)]
+        removed += len(numbers) - len(valid)
+        body = _MARKER_GROUP.sub("", statement).strip()
+        words = _terms(body)
+        supported = [n for n in dict.fromkeys(valid) if len(words & _terms(passages[n - 1].index_text)) >= 2]
+        removed += len(set(valid)) - len(supported)
+        if len(content_words(body)) < 3 and not supported:
+            continue  # a heading or filler, not a statement
+        if not supported:
+            dropped += 1
+            continue
+        kept.append((body, supported))
+    if not kept:
+        raise ValidationFailed("no statement is backed by a given passage")
+    order: list[int] = []
+    for _, numbers in kept:
+        order += [n for n in numbers if n not in order]
+    if not renumber:
+        order = list(range(1, len(passages) + 1))
+    mapping = {old: new for new, old in enumerate(order, start=1)}
+    lines, text_len = [], 0
+    for body, numbers in kept:
+        line = body + " " + "".join(f"[{mapping[n]}]" for n in numbers)
+        if text_len + len(line) > MAX_CHARS:
+            break
+        lines.append(line)
+        text_len += len(line)
+    text = "\n".join(lines)
+    if detect_language(text) != language:
+        raise ValidationFailed(f"reply is not in the asker's language ({language})")
+    used = sorted({int(n) for n in re.findall(r"\[(\d+)\]", text)}) if renumber else []
+    citations = []
+    for new in used:
+        old = order[new - 1]
+        statement_terms = set().union(*(_terms(b) for b, ns in kept if old in ns))
+        citations.append(_cite(new, passages[old - 1], statement_terms, texts))
+    return Validated(text, citations, removed, dropped)
+
+
+def _cite(n: int, passage: Passage, wanted: set[str], texts) -> Citation:
+    """The passage sentence that shares most words with what cites it, verbatim from the source."""
+    source = texts(passage.doc_id)
+    sentences = passage_sentences(passage, source, 1)
+    if not sentences:
+        return Citation(n, passage, passage.text, passage.start, passage.end)
+    best = max(sentences, key=lambda s: (len(_terms(s.clean) & wanted), -s.start))
+    return Citation(n, passage, source[best.start:best.end], best.start, best.end)
+
+
+def generate_with_timeout(generator, messages: list[dict], timeout_s: float) -> str:
+    """The backend's reply, or TimeoutError after timeout_s (the call is abandoned, not waited for)."""
+    pool = ThreadPoolExecutor(max_workers=1)
+    future = pool.submit(generator.generate, messages, timeout_s)
+    try:
+        return future.result(timeout=timeout_s)
+    except FutureTimeout:
+        raise TimeoutError(f"the LLM gave no reply within {timeout_s:g} s") from None
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def elapsed_ms(since: float) -> float:
+    return round((time.perf_counter() - since) * 1000, 2)
