@@ -4,14 +4,12 @@ validation must catch."""
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
-import time
 from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
+from tests.server import free_port, wait_until_up
 
 
 def model_path() -> Path:
@@ -31,12 +29,6 @@ def llama_available() -> bool:
     return True
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextmanager
 def llama_server(timeout: float = 120.0):
     """Yields (base_url_with_v1, process)."""
@@ -46,19 +38,8 @@ def llama_server(timeout: float = 120.0):
                              "--n_ctx", "4096", "--n_threads", "2", "--verbose", "False"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}/v1"
-    deadline = time.monotonic() + timeout
     try:
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"llama_cpp.server exited with {proc.returncode}")
-            try:
-                if httpx.get(f"{base}/models", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("llama_cpp.server did not start in time")
-            time.sleep(0.3)
+        wait_until_up(proc, f"{base}/models", timeout, "llama_cpp.server", interval=0.3)
         yield base, proc
     finally:
         if proc.poll() is None:

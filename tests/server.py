@@ -21,6 +21,23 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_until_up(proc: subprocess.Popen, url: str, timeout: float, what: str, interval: float = 0.1) -> None:
+    """Poll `url` until it answers 200; fail when the process dies or the time runs out."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if proc.poll() is not None:
+            output = proc.stdout.read() if proc.stdout else ""
+            raise RuntimeError(f"{what} exited with {proc.returncode}:\n{output}")
+        try:
+            if httpx.get(url, timeout=1.0).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{what} did not come up in {timeout:g} s")
+        time.sleep(interval)
+
+
 @contextmanager
 def running_server(data_dir: Path, timeout: float = 60.0, workers: int = 1, factory: bool = False,
                    **env_overrides):
@@ -37,19 +54,8 @@ def running_server(data_dir: Path, timeout: float = 60.0, workers: int = 1, fact
                    "--workers", str(workers)]
     proc = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + timeout
     try:
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"server exited with {proc.returncode}:\n{proc.stdout.read()}")
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1.0).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("server did not become healthy in time")
-            time.sleep(0.1)
+        wait_until_up(proc, f"{base}/healthz", timeout, "advisor server")
         yield base
     finally:
         proc.terminate()

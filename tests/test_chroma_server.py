@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -15,7 +14,7 @@ from advisor.core import Advisor
 from advisor.errors import RetrievalError
 from advisor.vectorstores.chroma import ChromaStore
 from ingest.pipeline import ingest
-from tests.server import free_port, running_server
+from tests.server import free_port, running_server, wait_until_up
 
 
 @pytest.fixture(scope="module")
@@ -25,17 +24,11 @@ def chroma_url(tmp_path_factory):
                              str(tmp_path_factory.mktemp("chroma-server")), "--host", "127.0.0.1", "--port", str(port)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(f"{url}/api/v2/heartbeat", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail("chroma run did not start")
-        time.sleep(0.2)
+    try:
+        wait_until_up(proc, f"{url}/api/v2/heartbeat", 60, "chroma run", interval=0.2)
+    except RuntimeError as exc:
+        proc.kill()
+        pytest.fail(str(exc))
     yield url
     proc.terminate()
     proc.wait(10)
