@@ -111,6 +111,11 @@ class Settings(BaseSettings):
         return self
 
     @property
+    def answer_timeout_s(self) -> float:
+        """The time limit of a whole answer: the request limit, plus the LLM's own when one is used."""
+        return self.request_timeout_s + (self.llm_timeout_s if self.generator != "extractive" else 0.0)
+
+    @property
     def uses_dense(self) -> bool:
         return self.embedder != "none" and self.dense_weight > 0
 

@@ -150,7 +150,8 @@ class Advisor:
         except TimeoutError as exc:
             reason = f"timeout: {exc}"
         except Exception as exc:  # a backend that errors must never fail the request
-            reason = f"backend error: {type(exc).__name__}: {str(exc)[:200]}"
+            kind = "timeout" if "timeout" in type(exc).__name__.lower() else "backend error"
+            reason = f"{kind}: {type(exc).__name__}: {str(exc)[:200]}"
         else:
             timings["generate"] = llm.elapsed_ms(started)
             validation = {"removed_markers": checked.removed_markers, "dropped_statements": checked.dropped_statements}

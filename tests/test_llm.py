@@ -69,7 +69,7 @@ def llm_advisor(corpus_settings, base, **overrides):
 
 @needs_llama
 def test_real_model_answers_are_validated_or_fall_back(corpus_settings, model):
-    advisor = llm_advisor(corpus_settings, model[0])
+    advisor = llm_advisor(corpus_settings, model[0], llm_max_tokens=150, llm_timeout_s=90)
     seen = set()
     for question in ("Hoe kan ik bij een raamcontract de sociale economie betrekken?", "Wat is social return?",
                      "Welke productgroepen zijn prioritair voor sociale leveranciers?"):
@@ -78,7 +78,7 @@ def test_real_model_answers_are_validated_or_fall_back(corpus_settings, model):
         assert result["generator"] in {"openai", "extractive-fallback"}
         check_grounded(result, advisor.index)
         if result["generator"] == "extractive-fallback":
-            assert result["fallback_reason"]
+            assert result["fallback_reason"] and not result["fallback_reason"].startswith("timeout")
         else:
             assert result["validation"] is not None and "generate" in result["timings_ms"]
     assert seen, "no answer at all"
@@ -105,7 +105,8 @@ def test_stream_through_the_api_and_the_openai_endpoint(corpus_settings, model):
     from tests.server import running_server
 
     env = {"ADVISOR_GENERATOR": "openai", "ADVISOR_LLM_BASE_URL": model[0], "ADVISOR_LLM_MODEL": "gemma-3-270m",
-           "ADVISOR_RATE_LIMIT_PER_MINUTE": "0", "GRADIO_ANALYTICS_ENABLED": "False"}
+           "ADVISOR_LLM_MAX_TOKENS": "150", "ADVISOR_LLM_TIMEOUT_S": "90", "ADVISOR_RATE_LIMIT_PER_MINUTE": "0",
+           "GRADIO_ANALYTICS_ENABLED": "False"}
     with running_server(corpus_settings.data_dir, timeout=90, **env) as base:
         with httpx.stream("POST", f"{base}/v1/ask", json={"question": "Wat is social return?", "stream": True},
                           timeout=120) as r:

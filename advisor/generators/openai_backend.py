@@ -20,11 +20,7 @@ class OpenAIGenerator:
                                  max_tokens=settings.llm_max_tokens)
 
     def generate(self, messages: list[dict], timeout_s: float) -> str:
+        # a reply cut at the token limit is returned as is: the validator keeps its complete,
+        # supported sentences or rejects it
         reply = self._model.invoke(to_langchain(messages), config={"timeout": timeout_s})
-        if (reply.response_metadata or {}).get("finish_reason") == "length":
-            raise TruncatedReply(reply.content)
         return reply.content if isinstance(reply.content, str) else str(reply.content)
-
-
-class TruncatedReply(Exception):
-    """The model stopped at its token limit: the text ends mid-way."""

@@ -29,7 +29,7 @@ async def ask(body: AskRequest, advisor: AdvisorDep, state: StateDep):
     """Answer a question with numbered citations to verbatim passages (or a refusal)."""
     history = [m.model_dump() for m in body.history]
     explicit = body.intake.model_dump(exclude_none=True) if body.intake else None
-    timeout = state.settings.request_timeout_s
+    timeout = state.settings.answer_timeout_s
     if not body.stream:
         result = (await blocking.run(timeout, advisor.ask, body.question, history, explicit or None)).to_dict()
         remember(state, body.question, result)

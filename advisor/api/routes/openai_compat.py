@@ -39,7 +39,8 @@ def _sources(result: dict) -> str:
 
 
 def _extra(result: dict) -> dict:
-    keys = ("answer_id", "language", "refused", "citations", "verdict", "criteria", "intake", "timings_ms")
+    keys = ("answer_id", "generator", "fallback_reason", "language", "refused", "citations", "verdict", "criteria",
+            "intake", "timings_ms")
     return {k: result[k] for k in keys}
 
 
@@ -60,7 +61,7 @@ async def chat_completions(body: ChatRequest, advisor: AdvisorDep, state: StateD
     question, history = turns[-1]["content"], turns[:-1]
     created = int(time.time())
     if not body.stream:
-        result = (await blocking.run(state.settings.request_timeout_s, advisor.ask, question, history)).to_dict()
+        result = (await blocking.run(state.settings.answer_timeout_s, advisor.ask, question, history)).to_dict()
         remember(state, question, result)
         return {"id": f"chatcmpl-{result['answer_id']}", "object": "chat.completion", "created": created,
                 "model": MODEL_ID, "choices": [{"index": 0, "finish_reason": "stop", "message": {
@@ -81,7 +82,7 @@ async def chat_completions(body: ChatRequest, advisor: AdvisorDep, state: StateD
 
         yield chunk({"role": "assistant", "content": ""})
         try:
-            async for kind, item in blocking.iterate(state.settings.request_timeout_s,
+            async for kind, item in blocking.iterate(state.settings.answer_timeout_s,
                                                      advisor.ask_stream(question, history)):
                 if kind == "delta":
                     yield chunk({"content": item})
