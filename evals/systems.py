@@ -133,9 +133,11 @@ class LangchainBaseline:
 
 
 def make_system(name: str, workdir: Path, generator: str = "extractive") -> System:
-    """Systems by name: advisor, bm25-only, dense-only, hybrid, langchain-baseline, embedder:<name|path>."""
+    """Systems by name: advisor, extractive, bm25-only, dense-only, hybrid, langchain-baseline, embedder:<name|path>."""
     if name == "advisor":
         return AdvisorSystem(name, workdir, generator)
+    if name == "extractive":  # the advisor without an LLM, beside `advisor --generator openai`
+        return AdvisorSystem(name, workdir, "extractive")
     if name == "bm25-only":
         return AdvisorSystem(name, workdir, generator, embedder="none", lexical_weight=1.0)
     if name == "dense-only":
@@ -147,5 +149,5 @@ def make_system(name: str, workdir: Path, generator: str = "extractive") -> Syst
     if name.startswith("embedder:"):
         embedder = name.split(":", 1)[1]
         return AdvisorSystem(name, workdir, generator, embedder=embedder, lexical_weight=1.0, dense_weight=0.5)
-    raise ValueError(f"unknown system {name!r}; known: advisor, bm25-only, dense-only, hybrid, "
+    raise ValueError(f"unknown system {name!r}; known: advisor, extractive, bm25-only, dense-only, hybrid, "
                      "langchain-baseline, embedder:<none|use|minilm|path>")

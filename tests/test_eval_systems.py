@@ -46,7 +46,7 @@ def test_eval_command_writes_reports(tmp_path):
 def test_unknown_system_and_generator_are_named(tmp_path):
     from evals.systems import make_system
 
-    with pytest.raises(ValueError, match="known: advisor, bm25-only"):
+    with pytest.raises(ValueError, match="known: advisor, extractive, bm25-only"):
         make_system("gpt", tmp_path)
     with pytest.raises(ValueError, match="available: extractive, openai, ollama"):
         make_system("advisor", tmp_path, generator="gpt-5")
