@@ -34,7 +34,7 @@ def llama_server(timeout: float = 120.0):
     """Yields (base_url_with_v1, process)."""
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", str(model_path()),
-                             "--model_alias", "gemma-3-270m", "--chat_format", "gemma", "--host", "127.0.0.1", "--port", str(port),
+                             "--model_alias", "gemma-3-270m", "--host", "127.0.0.1", "--port", str(port),
                              "--n_ctx", "4096", "--n_threads", "2", "--verbose", "False"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}/v1"
