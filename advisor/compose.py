@@ -16,7 +16,7 @@ from advisor.passage import Passage
 from advisor.retrieval import Hit
 from advisor.scope import addresses_assistant
 from advisor.text import LANGUAGES, content_words, stem, words
-from ingest.structure import heading_level, sentence_spans, units
+from ingest.structure import LIST_ITEM, heading_level, sentence_spans, units
 
 MIN_SENTENCE_WORDS = 4
 
@@ -85,7 +85,6 @@ def score_sentences(sentences: list[Sentence], found: list[Concept]) -> None:
             s.score *= 0.5  # a question in the source rarely answers one
 
 
-_LIST_ITEM = re.compile(r"^(?:[•\-–*·▪◦]|\d{1,2}[.)]?)\s")
 _LEANS_BACK = re.compile(r"^(?:Dit|Dat|Deze|Die|Zo|Hierbij|Daarom|Daarvoor|Ook|This|That|These|Those|So)\b")
 
 
@@ -103,7 +102,7 @@ def with_context(chosen: list[Sentence], sentences: list[Sentence]) -> list[Sent
             out.append(siblings[i - 1])
         out.append(s)
         if s.clean.endswith(":"):
-            out.extend(itertools.takewhile(lambda x: _LIST_ITEM.match(x.clean), siblings[i + 1:i + 6]))
+            out.extend(itertools.takewhile(lambda x: LIST_ITEM.match(x.clean), siblings[i + 1:i + 6]))
     unique: dict[tuple[str, int], Sentence] = {}
     for s in out:
         unique.setdefault((s.passage.id, s.start), s)

@@ -7,10 +7,9 @@ never inside one. Objective codes stay with their sentence because they open the
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-from ingest.structure import Unit, heading_level, heading_text, sentence_spans, units
+from ingest.structure import LIST_ITEM, Unit, heading_level, heading_text, sentence_spans, units
 
 
 @dataclass(frozen=True)
@@ -35,15 +34,12 @@ def _split_long(text: str, unit: Unit, max_chars: int) -> list[Unit]:
                  unit.first_in_block and i == 0) for i, r in enumerate(pieces)]
 
 
-_LIST_ITEM = re.compile(r"^(?:[•\-–*·▪◦]|\d{1,2}[.)]?)\s")
-
-
 def _continues_list(current: list[Unit], unit: Unit) -> bool:
     """A list item stays with its lead-in (a line ending in ':') and its sibling items."""
-    if not current or not _LIST_ITEM.match(unit.clean):
+    if not current or not LIST_ITEM.match(unit.clean):
         return False
     previous = current[-1].clean
-    return previous.endswith(":") or bool(_LIST_ITEM.match(previous))
+    return previous.endswith(":") or bool(LIST_ITEM.match(previous))
 
 
 def chunk_text(text: str, max_chars: int = 900, min_chars: int = 80) -> list[Chunk]:

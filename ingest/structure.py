@@ -14,6 +14,7 @@ from dataclasses import dataclass
 _TERMINAL = ".!?:;"
 _FURNITURE = re.compile(r"^(?:[A-Z]{1,2}|\d{1,2})$")
 _BULLET = re.compile(r"^[•\-–*·▪◦]\s")
+LIST_ITEM = re.compile(r"^(?:[•\-–*·▪◦]|\d{1,2}[.)]?)\s")  # a bullet or a numbered item
 _OBJECTIVE_CODE = re.compile(r"^[A-Z]\s?\.?\s?\d+(?:\.\d+)*\.?(?:\s|$)")
 _CODE_AT_END = re.compile(r"(?:^|\s)(?:[A-Z]\s?\.?\s?)?\d+(?:\.\d+)*\.$")
 _ABBREVIATIONS = {
