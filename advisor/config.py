@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -61,6 +62,13 @@ class Settings(BaseSettings):
     llm_api_key: SecretStr | None = Field(None, description="API key for the LLM server, if it needs one.")
     llm_timeout_s: float = Field(20.0, gt=0, description="Longest an LLM call may take before the fallback.")
     llm_max_tokens: int = Field(400, ge=16, le=4096, description="Most tokens an LLM answer may have.")
+    llm_token_param: Literal["max_tokens", "max_completion_tokens"] = Field(
+        "max_tokens", description="How the token limit is sent to an OpenAI-compatible server: 'max_tokens' "
+        "(llama.cpp, vLLM, Ollama, most models) or 'max_completion_tokens' (OpenAI reasoning models).")
+    llm_max_passages: int = Field(6, ge=1, le=20, description="Most passages put in the LLM prompt (fewer: a "
+                                  "shorter prompt, faster on small servers).")
+    llm_passage_chars: int = Field(2000, ge=200, description="Longest passage text put in the LLM prompt; longer "
+                                   "passages are cut at a sentence end.")
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
 

@@ -138,9 +138,12 @@ class Advisor:
             return base
         started = time.perf_counter()
         advice = bool(base.verdict or base.criteria)
+        limit = self.settings.llm_max_passages
         passages = ([c.passage for c in base.citations] if advice
-                    else [h.passage for h in hits[:self.settings.max_citations + 2]])
-        messages = prompting.render(language, question, [p.index_text for p in passages],
+                    else [h.passage for h in hits[:min(limit, self.settings.max_citations + 2)]])
+        passages = passages[:limit]
+        messages = prompting.render(language, question,
+                                    [prompting.clip(p.index_text, self.settings.llm_passage_chars) for p in passages],
                                     base.answer if advice else None)
         try:
             reply = llm.generate_with_timeout(self.generator, messages, self.settings.llm_timeout_s)

@@ -27,6 +27,15 @@ def prompts(path: Path = REPO_ROOT / "prompts" / "llm.toml") -> dict[str, dict[s
     return data
 
 
+def clip(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` characters, at the last sentence end when there is one."""
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    end = max(head.rfind(". "), head.rfind(".\n"), head.rfind("? "), head.rfind("! "))
+    return head[:end + 1] if end >= limit // 3 else head.rsplit(" ", 1)[0]
+
+
 def render(language: str, question: str, passages: list[str], advice: str | None) -> list[dict]:
     p = prompts()[language]
     numbered = "\n\n".join(f"[{n}] {text}" for n, text in enumerate(passages, start=1))

@@ -91,7 +91,24 @@ def test_garbage_from_a_cut_off_reply_falls_back(corpus_settings, model):
     advisor = llm_advisor(corpus_settings, model[0], llm_max_tokens=16)
     result = advisor.ask("Hoe kan ik bij een raamcontract de sociale economie betrekken?").to_dict()
     assert result["generator"] == "extractive-fallback"
+    assert result["fallback_reason"].startswith("validation"), result["fallback_reason"]
     assert result["citations"] and "[1]" in result["answer"]
+
+
+@needs_llama
+def test_token_limit_reaches_the_server(corpus_settings, model):
+    """langchain-openai renames max_tokens to max_completion_tokens, which llama.cpp ignores: the
+    limit must arrive under the name the server reads."""
+    from advisor.generators.openai_backend import OpenAIGenerator
+
+    settings = load_settings(data_dir=corpus_settings.data_dir, generator="openai", llm_base_url=model[0],
+                             llm_model="gemma-3-270m", llm_max_tokens=16)
+    generator = OpenAIGenerator(settings)
+    from advisor import prompting
+
+    passages = [h.passage.index_text for h in Advisor(corpus_settings).search("Wat is social return?")[:3]]
+    generator.generate(prompting.render("nl", "Wat is social return?", passages, None), 60)
+    assert 0 < generator.last_usage["output_tokens"] <= 16, generator.last_usage
 
 
 @needs_llama
@@ -142,3 +159,14 @@ def test_llm_settings_are_checked():
         load_settings(generator="openai")
     with pytest.raises(ConfigError, match="unknown generator 'gpt'"):
         load_settings(generator="gpt")
+
+
+def test_clip_cuts_passages_for_the_prompt_at_a_sentence_end():
+    from advisor.prompting import clip
+
+    text = "Eerste zin over sociale economie. Tweede zin over voorbehouden opdrachten. Derde zin."
+    assert clip(text, 500) == text
+    cut = clip(text, 60)
+    assert cut == "Eerste zin over sociale economie." and text.startswith(cut)
+    no_stop = "woord " * 100
+    assert len(clip(no_stop, 200)) <= 200 and no_stop.startswith(clip(no_stop, 200))
