@@ -34,6 +34,117 @@ def ensure_index(settings, out=sys.stderr) -> None:
         print(f"  skipped {failure['path']}: {failure['error']}", file=out)
 
 
+def check_index(settings, out=sys.stderr) -> None:
+    """Start-up check of the served index: rebuild it when it holds only the bundled corpus,
+    otherwise refuse to start with what is wrong and how to fix it."""
+    from advisor.index import Layout, check
+    from ingest.pipeline import ingest
+
+    layout = Layout(settings.data_dir)
+    problems = check(layout, settings.chroma_url, deep=False)
+    if not problems:
+        return
+    print(f"The index in {layout.folder} failed its start-up check:\n  " + "\n  ".join(problems), file=out)
+    from advisor.index import read_manifest
+
+    try:
+        sources = {str(Path(info.get("source_dir") or "?").resolve())
+                   for info in read_manifest(layout).get("documents", {}).values()}
+    except ValueError:
+        sources = set()
+    if sources <= {str(Path(settings.corpus_dir).resolve())}:
+        print(f"It holds only the bundled corpus; rebuilding it from {settings.corpus_dir} …", file=out)
+        ingest([settings.corpus_dir], settings, rebuild=True)
+        problems = check(Layout(settings.data_dir), settings.chroma_url, deep=False)
+        if not problems:
+            return
+    raise AdvisorError(f"the index in {layout.folder} is not sound ({'; '.join(problems)}); "
+                       "see 'advisor index verify', then 'advisor index rollback' to serve the previous "
+                       "version, 'advisor index restore BACKUP', or 'advisor ingest --rebuild PATHS'")
+
+
+def cmd_index_verify(args) -> int:
+    from advisor.index import Layout, check, read_manifest
+
+    settings = _settings(args)
+    layout = Layout(settings.data_dir)
+    problems = check(layout, settings.chroma_url, deep=True)
+    manifest = read_manifest(layout) if layout.exists() else {"documents": {}}
+    passages = sum(len(d.get("passages", [])) for d in manifest["documents"].values())
+    where = f"version {layout.version}" if layout.version else str(layout.folder)
+    if problems:
+        print(f"{where}: NOT sound\n  " + "\n  ".join(problems))
+        return 1
+    print(f"{where}: sound ({len(manifest['documents'])} documents, {passages} passages, "
+          f"embedder {manifest.get('embedder', 'none')})")
+    return 0
+
+
+def cmd_index_versions(args) -> int:
+    from advisor.index import current_version
+    from ingest.versions import published
+
+    settings = _settings(args)
+    current = current_version(settings.data_dir)
+    names = published(settings.data_dir)
+    if not names:
+        print(f"no index versions in {settings.data_dir}")
+    for name in names:
+        print(("* " if name == current else "  ") + name)
+    return 0
+
+
+def cmd_index_rollback(args) -> int:
+    from advisor.index import Layout, check, current_version
+    from ingest.pipeline import writer_lock
+    from ingest.versions import published, switch
+
+    settings = _settings(args)
+    with writer_lock(Layout(settings.data_dir)):
+        names = published(settings.data_dir)
+        current = current_version(settings.data_dir)
+        if args.version:
+            target = args.version
+        else:
+            older = names[:names.index(current)] if current in names else []
+            if not older:
+                raise AdvisorError("no earlier version to roll back to; 'advisor index versions' lists them")
+            target = older[-1]
+        if target not in names:
+            raise AdvisorError(f"no version {target!r}; 'advisor index versions' lists them")
+        problems = check(Layout(settings.data_dir, folder=Layout(settings.data_dir).versions / target),
+                         settings.chroma_url)
+        if problems:
+            raise AdvisorError(f"version {target} is not sound ({'; '.join(problems)}); not switching")
+        switch(settings.data_dir, target)
+    print(f"now serving {target} (was {current})")
+    return 0
+
+
+def cmd_index_backup(args) -> int:
+    from advisor.index import Layout
+    from ingest.pipeline import writer_lock
+    from ingest.versions import backup
+
+    settings = _settings(args)
+    with writer_lock(Layout(settings.data_dir)):  # versions are immutable; the lock keeps pruning away
+        target = backup(settings.data_dir, Path(args.target))
+    print(f"wrote {target} ({target.stat().st_size / 1e6:.1f} MB)")
+    return 0
+
+
+def cmd_index_restore(args) -> int:
+    from advisor.index import Layout
+    from ingest.pipeline import writer_lock
+    from ingest.versions import restore
+
+    settings = _settings(args)
+    with writer_lock(Layout(settings.data_dir)):
+        name = restore(settings.data_dir, Path(args.archive), settings.chroma_url)
+    print(f"restored {args.archive} as version {name}, now served")
+    return 0
+
+
 def cmd_ingest(args) -> int:
     from ingest.pipeline import ingest
 
@@ -99,6 +210,7 @@ def cmd_serve(args) -> int:
     host = args.host or settings.host
     port = args.port or settings.port
     ensure_index(settings)
+    check_index(settings)
     if args.workers > 1:
         # Workers build their own app from the environment; they share the index read-only and
         # reload it when manifest.json changes. Metrics are added up across workers.
@@ -157,6 +269,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--log-level", default="info")
     p.add_argument("--workers", type=int, default=1, help="worker processes over one index (default 1)")
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("index", help="check, list, roll back, back up and restore the index")
+    index_sub = p.add_subparsers(dest="index_command", required=True)
+    i = index_sub.add_parser("verify", help="check the served index (exit 1 when it is not sound)")
+    i.set_defaults(func=cmd_index_verify)
+    i = index_sub.add_parser("versions", help="list the kept index versions (* = served)")
+    i.set_defaults(func=cmd_index_versions)
+    i = index_sub.add_parser("rollback", help="serve the previous version (or the one named)")
+    i.add_argument("version", nargs="?")
+    i.set_defaults(func=cmd_index_rollback)
+    i = index_sub.add_parser("backup", help="write the served index and the feedback to a .tar.gz")
+    i.add_argument("target", help="a file name, or a folder to write advisor-index-<version>.tar.gz into")
+    i.set_defaults(func=cmd_index_backup)
+    i = index_sub.add_parser("restore", help="check a backup and serve it as a new version")
+    i.add_argument("archive")
+    i.set_defaults(func=cmd_index_restore)
 
     p = sub.add_parser("feedback", help="feedback given on answers")
     feedback_sub = p.add_subparsers(dest="feedback_command", required=True)

@@ -27,6 +27,7 @@ from advisor.passage import Passage, passage_id
 from advisor.text import detect_language
 from ingest.chunker import chunk_text
 from ingest.parsers import parse
+from ingest import versions
 from ingest.sources import DocumentSpec, resolve
 
 CHUNKER_VERSION = "structure-2"
@@ -105,11 +106,12 @@ def ingest(paths: list[Path], settings: Settings, rebuild: bool = False) -> Inge
 
 
 def remove(doc_ids: list[str], settings: Settings) -> IngestReport:
-    """Drop documents and their passages from every index."""
+    """Drop documents and their passages from every index (as a new version)."""
     with writer_lock(Layout(settings.data_dir)):
         started = time.perf_counter()
-        layout = Layout(settings.data_dir)
-        manifest = read_manifest(layout)
+        versions.clean_builds(settings.data_dir)
+        current = Layout(settings.data_dir)
+        manifest = read_manifest(current)
         documents = manifest.get("documents", {})
         report = IngestReport()
         unknown = [d for d in doc_ids if d not in documents]
@@ -118,10 +120,8 @@ def remove(doc_ids: list[str], settings: Settings) -> IngestReport:
         if gone:
             for doc_id in gone:
                 documents.pop(doc_id)
-                layout.document_text_path(doc_id).unlink(missing_ok=True)
-            passages = [p for p in read_passages(layout) if p.doc_id not in gone]
-            report.embedded = _write_indexes(layout, passages, settings)
-            write_atomic(layout.manifest, json.dumps(manifest | {"documents": documents}, ensure_ascii=False, indent=1))
+            passages = [p for p in read_passages(current) if p.doc_id not in gone]
+            report.embedded = _publish(current, manifest | {"documents": documents}, passages, {}, settings)
             report.passages = len(passages)
         report.removed = gone
         report.seconds = round(time.perf_counter() - started, 3)
@@ -130,18 +130,15 @@ def remove(doc_ids: list[str], settings: Settings) -> IngestReport:
 
 def _ingest(paths: list[Path], settings: Settings, rebuild: bool) -> IngestReport:
     started = time.perf_counter()
-    layout = Layout(settings.data_dir)
+    versions.clean_builds(settings.data_dir)
+    current = Layout(settings.data_dir)
     report = IngestReport()
-    if rebuild and layout.root.exists():
-        for part in (layout.manifest, layout.passages):
-            part.unlink(missing_ok=True)
-        for folder in (layout.documents, layout.lexical, layout.chroma):
-            shutil.rmtree(folder, ignore_errors=True)
-    manifest = read_manifest(layout)
+    manifest = {"format": FORMAT, "documents": {}} if rebuild else read_manifest(current)
     documents: dict[str, dict] = manifest.get("documents", {})
     passages_by_doc: dict[str, list[Passage]] = {}
-    for p in read_passages(layout):
+    for p in ([] if rebuild else read_passages(current)):
         passages_by_doc.setdefault(p.doc_id, []).append(p)
+    new_texts: dict[str, str] = {}
 
     specs, folders, errors = resolve(paths)
     report.failed.extend({"path": e.path, "error": e.message} for e in errors)
@@ -150,7 +147,6 @@ def _ingest(paths: list[Path], settings: Settings, rebuild: bool) -> IngestRepor
         if doc_id not in wanted and Path(info.get("source_dir", "")) in folders:
             documents.pop(doc_id)
             passages_by_doc.pop(doc_id, None)
-            layout.document_text_path(doc_id).unlink(missing_ok=True)
             report.removed.append(doc_id)
 
     for spec in specs:
@@ -161,7 +157,7 @@ def _ingest(paths: list[Path], settings: Settings, rebuild: bool) -> IngestRepor
             continue
         old = documents.get(spec.id)
         if (old and old.get("sha256") == digest and old.get("chunker") == CHUNKER_VERSION
-                and layout.document_text_path(spec.id).is_file()):
+                and current.document_text_path(spec.id).is_file()):
             new_info = old | spec.describe() | {"sha256": digest,
                                                "title": spec.title or old.get("title"),
                                                "language": spec.language or old.get("language")}
@@ -181,7 +177,7 @@ def _ingest(paths: list[Path], settings: Settings, rebuild: bool) -> IngestRepor
         except Exception as exc:  # a parser bug must not take the batch down
             report.failed.append({"path": str(spec.path), "error": f"unexpected {type(exc).__name__}: {exc}"})
             continue
-        write_atomic(layout.document_text_path(spec.id), text)
+        new_texts[spec.id] = text
         documents[spec.id] = info | {"sha256": digest}
         passages_by_doc[spec.id] = passages
         report.warnings.extend({"doc_id": spec.id, "warning": w} for w in warnings)
@@ -189,34 +185,64 @@ def _ingest(paths: list[Path], settings: Settings, rebuild: bool) -> IngestRepor
 
     all_passages = [p for doc_id in documents for p in passages_by_doc.get(doc_id, [])]
     report.passages = len(all_passages)
-    index_missing = not (layout.lexical / "meta.json").is_file()
-    if report.changed or index_missing or manifest.get("embedder") != settings.embedder:
-        report.embedded = _write_indexes(layout, all_passages, settings)
-        write_atomic(layout.manifest, json.dumps(
-            {"format": FORMAT, "embedder": settings.embedder, "chunker": CHUNKER_VERSION,
-             "documents": documents}, ensure_ascii=False, indent=1))
+    if (rebuild or report.changed or not current.exists() or manifest.get("embedder") != settings.embedder):
+        report.embedded = _publish(None if rebuild else current, manifest | {"documents": documents},
+                                   all_passages, new_texts, settings)
     report.seconds = round(time.perf_counter() - started, 3)
     return report
 
 
-def _write_indexes(layout: Layout, passages: list[Passage], settings: Settings) -> int:
-    write_atomic(layout.passages, "".join(json.dumps(p.to_dict(), ensure_ascii=False) + "\n" for p in passages))
+def _publish(current: Layout | None, manifest: dict, passages: list[Passage], new_texts: dict[str, str],
+             settings: Settings) -> int:
+    """Write a complete new version beside the served one and switch to it. Returns the number of
+    passages embedded. A writer killed before the switch leaves the served version as it was."""
+    build = versions.new_build(settings.data_dir)
+    try:
+        for doc_id in manifest["documents"]:
+            if doc_id in new_texts:
+                write_atomic(build.document_text_path(doc_id), new_texts[doc_id])
+            else:
+                versions.carry_document(current, build, doc_id)
+        embedded, stale, embedder_name = _write_indexes(build, current, passages, settings)
+        write_atomic(build.manifest, json.dumps(
+            {"format": FORMAT, "embedder": settings.embedder, "embedder_name": embedder_name,
+             "chunker": CHUNKER_VERSION, "documents": manifest["documents"]}, ensure_ascii=False, indent=1))
+        versions.publish(build)
+    except BaseException:
+        shutil.rmtree(build.folder, ignore_errors=True)
+        raise
+    if stale:  # a shared Chroma server: vectors of passages gone go once no version needs them
+        from advisor.vectorstores.chroma import ChromaStore
+
+        ChromaStore(build.chroma, embedder_name, settings.chroma_url).delete(stale)
+    return embedded
+
+
+def _write_indexes(build: Layout, previous: Layout | None, passages: list[Passage],
+                   settings: Settings) -> tuple[int, list[str], str | None]:
+    """passages.jsonl, the BM25 index and the vectors of `build`. Returns (vectors added, stale ids
+    still to delete from a shared vector store, the embedder's model name)."""
+    write_atomic(build.passages, "".join(json.dumps(p.to_dict(), ensure_ascii=False) + "\n" for p in passages))
     texts = [retrieval_text(p) for p in passages]
-    BM25Index.build([p.id for p in passages], texts, [p.language for p in passages]).save(layout.lexical)
+    BM25Index.build([p.id for p in passages], texts, [p.language for p in passages]).save(build.lexical)
     embedder = get_embedder(settings.embedder)
     if embedder is None:
-        return 0
+        return 0, [], None
     from advisor.vectorstores.chroma import ChromaStore
 
-    store = ChromaStore(layout.chroma, embedder.name, settings.chroma_url)
+    if settings.chroma_url is None and previous is not None and previous.chroma.is_dir():
+        shutil.copytree(previous.chroma, build.chroma)  # the served version's store is never written
+    store = ChromaStore(build.chroma, embedder.name, settings.chroma_url)
     present = store.ids()
     wanted = {p.id for p in passages}
     stale = sorted(present - wanted)
-    if stale:
+    if stale and settings.chroma_url is None:
         store.delete(stale)
     new = [(p, t) for p, t in zip(passages, texts) if p.id not in present]
     if new:
         vectors = np.vstack([embedder.embed([t for _, t in new[i:i + 64]]) for i in range(0, len(new), 64)])
         store.upsert([p.id for p, _ in new], vectors,
                      [{"doc_id": p.doc_id, "page": p.page or 0} for p, _ in new])
-    return len(new)
+    if settings.chroma_url is None:
+        store.close()
+    return len(new), (stale if settings.chroma_url else []), embedder.name

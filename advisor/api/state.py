@@ -12,18 +12,18 @@ from advisor.config import Settings
 from advisor.core import Advisor
 from advisor.errors import AdvisorError, IndexNotFoundError
 from advisor.feedback import FeedbackStore
-from advisor.index import Layout
+from advisor.index import Layout, index_stamp
 
 log = logging.getLogger("advisor.api")
 
 
 class AdvisorHolder:
-    """Loads the advisor and swaps in a new one when the index on disk changes (another worker or
-    an admin upload wrote it). The check is one stat of manifest.json, at most once a second."""
+    """Loads the advisor and swaps in a new one when another index version is published (by an
+    ingest, another worker or an admin upload). The check reads the tiny CURRENT file, at most
+    once a second; requests in flight finish on the version they started with."""
 
     def __init__(self, settings: Settings):
         self.settings = settings
-        self._layout = Layout(settings.data_dir)
         self._lock = threading.Lock()
         self._advisor: Advisor | None = None
         self._stamp: int | None = None
@@ -36,8 +36,9 @@ class AdvisorHolder:
 
     def _load(self) -> None:
         try:
+            stamp = index_stamp(self.settings.data_dir)
             advisor = Advisor(self.settings)  # raises with the fix in its message when there is no index
-            self._advisor, self._stamp, self.error = advisor, self._layout.manifest.stat().st_mtime_ns, None
+            self._advisor, self._stamp, self.error = advisor, stamp, None
         except (AdvisorError, OSError) as exc:
             self.error = str(exc)
             log.error("index not loaded: %s", exc)
@@ -46,10 +47,7 @@ class AdvisorHolder:
         now = time.monotonic()
         if now - self._checked >= 1.0:
             self._checked = now
-            try:
-                stamp = self._layout.manifest.stat().st_mtime_ns
-            except OSError:
-                stamp = None
+            stamp = index_stamp(self.settings.data_dir)
             if stamp is not None and stamp != self._stamp:
                 with self._lock:
                     if stamp != self._stamp:

@@ -63,6 +63,12 @@ class ChromaStore:
             self._collection.upsert(ids=ids[i:i + self.BATCH], embeddings=vectors[i:i + self.BATCH],
                                     metadatas=metadatas[i:i + self.BATCH])
 
+    def close(self) -> None:
+        """Release the database (a writer does this before its version is published)."""
+        close = getattr(self._client, "close", None)
+        if close is not None:
+            close()
+
     def delete(self, ids: list[str]) -> None:
         for i in range(0, len(ids), self.BATCH):
             self._collection.delete(ids=ids[i:i + self.BATCH])
