@@ -63,14 +63,14 @@ def _assert_serving(data_dir: Path, **overrides) -> Index:
     return advisor.index
 
 
-def _kill_rounds(data_dir: Path, extra: Path, rounds: int, seed: int, **env) -> dict:
+def _kill_rounds(data_dir: Path, extra: Path, rounds: int, seed: int, documents: int = 30, **env) -> dict:
     """Kill `advisor ingest` processes at random moments; after each kill the served version
     must still answer, and the next ingest must complete."""
     rng = random.Random(seed)
     command = [str(ADVISOR), "ingest", str(BUNDLED_CORPUS), str(extra)]
     seen = {"rounds": 0, "killed_while_building": 0, "published_before_kill": 0}
     for round_ in range(rounds):
-        _write_extra(extra, variant=seed * 100 + round_)
+        _write_extra(extra, variant=seed * 100 + round_, documents=documents)
         before = current_version(data_dir)
         proc = subprocess.Popen(command, env=_env(data_dir, **env), stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL)
@@ -117,7 +117,7 @@ def test_ingest_killed_at_random_moments_never_breaks_the_served_index(tmp_path)
 def test_ingest_killed_while_writing_vectors_never_breaks_the_served_index(tmp_path):
     data_dir = tmp_path / "data"
     ingest([BUNDLED_CORPUS], load_settings(data_dir=data_dir, embedder="minilm"))
-    seen = _kill_rounds(data_dir, tmp_path / "extra", rounds=4, seed=11, ADVISOR_EMBEDDER="minilm")
+    seen = _kill_rounds(data_dir, tmp_path / "extra", rounds=4, seed=11, documents=3, ADVISOR_EMBEDDER="minilm")
     print(f"kill -9 rounds (BM25 + MiniLM in Chroma): {seen}")
     assert seen["rounds"] == 4 and seen["killed_while_building"] >= 2
 
