@@ -53,6 +53,8 @@ class Settings(BaseSettings):
     rate_limit_burst: int = Field(60, ge=1, description="Requests a client may make at once.")
     max_body_bytes: int = Field(1_000_000, ge=1_000, description="Largest JSON request body.")
     max_upload_bytes: int = Field(50_000_000, ge=1_000, description="Largest document upload.")
+    max_document_bytes: int = Field(50_000_000, ge=1, description="Largest file ingest parses; a larger "
+                                    "one is skipped with a message (checked before parsing).")
     request_timeout_s: float = Field(30.0, gt=0, description="Longest an answer may take before a 504.")
     generator: str = Field("extractive", description="'extractive' (no model), 'openai' (any OpenAI-compatible "
                            "server) or 'ollama'.")
@@ -129,15 +131,20 @@ class Settings(BaseSettings):
 
 
 def load_settings(**overrides) -> Settings:
-    """Build settings, turning pydantic's validation error into a ConfigError that names the variable."""
+    """Build settings, turning pydantic's validation error into a ConfigError that names the variable.
+
+    The bad value is echoed, except for secrets; a whole-settings error echoes nothing, since its
+    input is every setting given, keys included."""
     try:
         return Settings(**overrides)
     except ValidationError as exc:
+        secrets = {name for name, f in Settings.model_fields.items() if "SecretStr" in str(f.annotation)}
         problems = []
         for err in exc.errors():
             field = ".".join(str(p) for p in err["loc"]) or "settings"
             env = f"ADVISOR_{field.upper()}" if field != "settings" else "settings"
-            problems.append(f"{env}: {err['msg']} (got {err.get('input')!r})")
+            shown = "" if field == "settings" or field in secrets else f" (got {err.get('input')!r})"
+            problems.append(f"{env}: {err['msg']}{shown}")
         raise ConfigError("invalid configuration:\n  " + "\n  ".join(problems)) from None
 
 

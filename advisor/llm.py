@@ -2,10 +2,11 @@
 the backend fails, times out, or writes something the validator cannot stand behind.
 
 Validation: markers must name a passage that was given (others are removed and counted); a
-statement must carry a marker whose passage shares content words with it (others are dropped and
-counted); the reply must be in the asker's language, not empty, not a repetition loop, not cut
-off; it is capped in length. Each remaining marker becomes a citation whose quote is the passage
-sentence closest to the statements that cite it, cut verbatim from the source.
+statement must carry a marker whose passage shares content words with it, sentences written at an
+assistant (planted instructions) not counting, and must neither address the assistant nor recite
+the prompt (others are dropped and counted); the reply must be in the asker's language, not empty, not a repetition
+loop, not cut off; it is capped in length. Each remaining marker becomes a citation whose quote is
+the passage sentence closest to the statements that cite it, cut verbatim from the source.
 """
 
 from __future__ import annotations
@@ -16,12 +17,16 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
+from functools import lru_cache
 
+from advisor import prompting
 from advisor.compose import Citation, passage_sentences
 from advisor.passage import Passage
-from advisor.text import LANGUAGES, content_words, detect_language, stem
+from advisor.scope import addresses_assistant
+from advisor.text import LANGUAGES, content_words, detect_language, stem, words
 
 MAX_CHARS = 2500
+ECHO_WORDS = 6  # this many words in a row from a prompt make a statement an echo of the prompt
 _MARKER_GROUP = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-Þ\"“‘(\-•*])|\n+")
 
@@ -43,6 +48,28 @@ class Validated:
 
 def _terms(text: str) -> set[str]:
     return {stem(w, lang) for w in content_words(text) for lang in LANGUAGES}
+
+
+def _data_terms(passage: Passage) -> set[str]:
+    """The terms of a passage's sentences, leaving out sentences written at an assistant: a
+    planted instruction is data, so it can never back a statement of the answer."""
+    return _terms(" ".join(s for s in _SENTENCE.split(passage.index_text) if not addresses_assistant(s)))
+
+
+def _word_runs(text: str) -> set[tuple[str, ...]]:
+    tokens = [w for w in words(text) if not w.isdigit()]
+    return {tuple(tokens[i:i + ECHO_WORDS]) for i in range(len(tokens) - ECHO_WORDS + 1)}
+
+
+@lru_cache(maxsize=1)
+def _prompt_runs() -> frozenset[tuple[str, ...]]:
+    return frozenset().union(*(_word_runs(template) for table in prompting.prompts().values()
+                               for template in table.values()))
+
+
+def echoes_prompt(text: str) -> bool:
+    """True when the text repeats the prompt (small models sometimes write out their instructions)."""
+    return not _word_runs(text).isdisjoint(_prompt_runs())
 
 
 def degenerate(text: str) -> str | None:
@@ -74,6 +101,7 @@ def validate(reply: str, passages: list[Passage], language: str, texts, renumber
             raise ValidationFailed("truncated reply")
         reply = reply[:cut + 1]
     removed = dropped = 0
+    support = [_data_terms(p) for p in passages]
     kept: list[tuple[str, list[int]]] = []
     for statement in (s.strip() for s in _SENTENCE.split(reply)):
         if not statement:
@@ -83,8 +111,11 @@ def validate(reply: str, passages: list[Passage], language: str, texts, renumber
         removed += len(numbers) - len(valid)
         body = _MARKER_GROUP.sub("", statement).strip()
         words = _terms(body)
-        supported = [n for n in dict.fromkeys(valid) if len(words & _terms(passages[n - 1].index_text)) >= 2]
+        supported = [n for n in dict.fromkeys(valid) if len(words & support[n - 1]) >= 2]
         removed += len(set(valid)) - len(supported)
+        if addresses_assistant(body) or echoes_prompt(body):  # obeys an instruction or recites the prompt
+            dropped += 1
+            continue
         if len(content_words(body)) < 3 and not supported:
             continue  # a heading or filler, not a statement
         if not supported:
@@ -128,14 +159,40 @@ def _cite(n: int, passage: Passage, wanted: set[str], texts) -> Citation:
     return Citation(n, passage, source[best.start:best.end], best.start, best.end)
 
 
+class BackendError(Exception):
+    """The LLM backend failed. The message says how, never what the server sent back: an error
+    body can echo the request's credentials, and the reason ends up in answers and logs."""
+
+
+STATUS_HINTS = {401: "check ADVISOR_LLM_API_KEY", 403: "check ADVISOR_LLM_API_KEY",
+                404: "check ADVISOR_LLM_BASE_URL and ADVISOR_LLM_MODEL", 429: "the LLM server is rate limiting"}
+
+
+def describe_failure(exc: Exception) -> str:
+    """A safe, useful summary of a backend exception: its type, the HTTP status and a hint."""
+    name = type(exc).__name__
+    status = getattr(exc, "status_code", None) or getattr(getattr(exc, "response", None), "status_code", None)
+    if isinstance(status, int) and status > 0:
+        hint = STATUS_HINTS.get(status, "the LLM server failed" if status >= 500 else "the LLM server refused it")
+        return f"{name}: HTTP {status} from the LLM server; {hint}"
+    if "connect" in name.lower() or isinstance(exc, ConnectionError):
+        return f"{name}: the LLM server cannot be reached; check ADVISOR_LLM_BASE_URL and that the server runs"
+    return f"{name}: the LLM call failed"
+
+
 def generate_with_timeout(generator, messages: list[dict], timeout_s: float) -> str:
-    """The backend's reply, or TimeoutError after timeout_s (the call is abandoned, not waited for)."""
+    """The backend's reply, or TimeoutError after timeout_s (the call is abandoned, not waited for),
+    or BackendError with a summary that carries nothing the server sent."""
     pool = ThreadPoolExecutor(max_workers=1)
     future = pool.submit(generator.generate, messages, timeout_s)
     try:
         return future.result(timeout=timeout_s)
     except FutureTimeout:
         raise TimeoutError(f"the LLM gave no reply within {timeout_s:g} s") from None
+    except Exception as exc:
+        if "timeout" in type(exc).__name__.lower() or isinstance(exc, TimeoutError):
+            raise TimeoutError(f"the LLM gave no reply within {timeout_s:g} s ({type(exc).__name__})") from None
+        raise BackendError(describe_failure(exc)) from None
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
 

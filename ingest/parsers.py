@@ -2,11 +2,14 @@
 
 Each parser returns a ParsedDocument whose `text` is the document's source text: the text that
 citations quote verbatim. Every failure is an IngestError naming the file, the problem and the fix.
+Files are hostile until parsed: size is checked before any parser reads them, and control
+characters and unpaired surrogates never reach the index (they cannot be stored as UTF-8).
 """
 
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -14,6 +17,14 @@ from pathlib import Path
 from advisor.errors import IngestError
 
 PAGE_SEPARATOR = "\n\n"
+_LINE_BREAKS = re.compile("[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+_UNWANTED = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def clean_text(text: str) -> str:
+    """Text safe to index and store: line-break controls become newlines, other control
+    characters and unpaired surrogates go."""
+    return _UNWANTED.sub("", _LINE_BREAKS.sub("\n", text))
 
 
 @dataclass
@@ -33,7 +44,6 @@ class ParsedDocument:
 
 def parse_pdf(path: Path) -> ParsedDocument:
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
 
     try:
         reader = PdfReader(str(path))
@@ -46,11 +56,15 @@ def parse_pdf(path: Path) -> ParsedDocument:
             if not unlocked:
                 raise IngestError(str(path), "encrypted PDF that needs a password; "
                                   "save an unencrypted copy and ingest that")
-        page_texts = [(page.extract_text() or "").strip() for page in reader.pages]
+        page_texts = [clean_text(page.extract_text() or "").strip() for page in reader.pages]
     except IngestError:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError, AssertionError, IndexError) as exc:
-        raise IngestError(str(path), f"not a readable PDF ({type(exc).__name__}: {exc}); "
+    except Exception as exc:  # pypdf raises a zoo of types on malformed files (found by fuzzing)
+        reason = str(exc).splitlines()[0][:200] if str(exc) else ""
+        if isinstance(exc, NotImplementedError) and re.search(r"encrypt|StmF|StrF", reason, re.IGNORECASE):
+            raise IngestError(str(path), f"encrypted PDF that cannot be opened ({reason}); "
+                              "save an unencrypted copy and ingest that") from None
+        raise IngestError(str(path), f"not a readable PDF ({type(exc).__name__}: {reason}); "
                           "re-export or repair the file, or leave it out of the batch") from None
     if not page_texts:
         raise IngestError(str(path), "the PDF has no pages")
@@ -67,18 +81,22 @@ def parse_pdf(path: Path) -> ParsedDocument:
         starts.append(offset)
         text_parts.append(page_text)
         offset += len(page_text)
-    title = None
     try:
         title = (reader.metadata or {}).get("/Title") or None
+        title = clean_text(" ".join(str(title).split())) if title else None
     except Exception:  # metadata of broken PDFs is optional information
         title = None
-    return ParsedDocument("".join(text_parts), "pdf", starts, str(title) if title else None, warnings)
+    return ParsedDocument("".join(text_parts), "pdf", starts, title or None, warnings)
 
 
 class _VisibleText(HTMLParser):
-    """Collects the text a reader sees: no scripts, styles or head; blocks become paragraphs."""
+    """Collects the text a reader sees: no scripts, styles or head; blocks become paragraphs.
 
-    HIDDEN = {"script", "style", "noscript", "template", "head", "svg", "iframe"}
+    The head ends where a browser ends it: at </head>, at <body>, or at the first element or text
+    that cannot be in a head (HTML lets authors leave </head> out)."""
+
+    HIDDEN = {"script", "style", "noscript", "template", "svg", "iframe"}
+    IN_HEAD = {"title", "meta", "link", "base", "style", "script", "noscript", "template"}
     BLOCKS = {"p", "div", "section", "article", "header", "footer", "main", "aside", "nav", "li",
               "ul", "ol", "table", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "br", "blockquote",
               "pre", "dd", "dt", "figcaption", "title"}
@@ -87,20 +105,26 @@ class _VisibleText(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.hidden_depth = 0
+        self.in_head = False
         self.title: str | None = None
         self._in_title = False
 
     def handle_starttag(self, tag, attrs):
+        if tag == "head":
+            self.in_head = True
+        elif self.in_head and tag not in self.IN_HEAD:
+            self.in_head = False
         if tag in self.HIDDEN:
             self.hidden_depth += 1
-        if tag == "title":
-            self._in_title = True
+        self._in_title = tag == "title"  # an unclosed <title> ends at the next element
         if tag in self.BLOCKS:
             self.parts.append("\n\n")
         if tag == "li":
             self.parts.append("• ")
 
     def handle_endtag(self, tag):
+        if tag == "head":
+            self.in_head = False
         if tag in self.HIDDEN and self.hidden_depth:
             self.hidden_depth -= 1
         if tag == "title":
@@ -109,51 +133,89 @@ class _VisibleText(HTMLParser):
             self.parts.append("\n\n")
 
     def handle_data(self, data):
-        if self._in_title and not self.title:
-            self.title = " ".join(data.split()) or None
-        if not self.hidden_depth:
+        if self._in_title:
+            if not self.title:
+                self.title = " ".join(data.split()) or None
+            return
+        if self.in_head and not self.hidden_depth and data.strip():
+            self.in_head = False  # text cannot be in a head: the body has begun
+        if not self.hidden_depth and not self.in_head:
             self.parts.append(" ".join(data.split()) + (" " if data[-1:].isspace() else ""))
+
+    def parse_marked_section(self, i, report=1):
+        """`<![word[ ... ]]>` with an unknown word: skip it as a browser does, instead of the
+        AssertionError the standard library raises."""
+        try:
+            return super().parse_marked_section(i, report)
+        except AssertionError:
+            end = self.rawdata.find(">", i)
+            return -1 if end < 0 else end + 1
 
 
 def parse_html(path: Path) -> ParsedDocument:
+    source, warnings = _read_text(path)
     parser = _VisibleText()
-    parser.feed(_read_text(path)[0])
+    parser.feed(source)
     parser.close()
     paragraphs = [" ".join(p.split()) for p in "".join(parser.parts).split("\n\n")]
-    text = "\n\n".join(p for p in paragraphs if p)
+    text = clean_text("\n\n".join(p for p in paragraphs if p))
     if not text:
-        raise IngestError(str(path), "the HTML page has no visible text")
-    return ParsedDocument(text, "html", title=parser.title)
+        raise IngestError(str(path), "the HTML page has no visible text; if it builds its text with "
+                          "JavaScript, save the rendered page (or its PDF) and ingest that")
+    return ParsedDocument(text, "html", title=clean_text(parser.title) if parser.title else None, warnings=warnings)
 
 
 def parse_text(path: Path) -> ParsedDocument:
     text, warnings = _read_text(path)
     if not text.strip():
-        raise IngestError(str(path), "the file is empty; remove it from the batch or give it content")
+        raise IngestError(str(path), "the file has no text (only whitespace); remove it from the batch "
+                          "or give it content")
     fmt = "markdown" if path.suffix.lower() in {".md", ".markdown"} else "text"
     return ParsedDocument(text, fmt, warnings=warnings)
 
 
 def _read_text(path: Path) -> tuple[str, list[str]]:
+    """UTF-8 (or UTF-16 with a byte-order mark); anything else is read as Windows-1252, which
+    decodes every byte, with a warning."""
     raw = path.read_bytes()
-    if b"\x00" in raw[:4096]:
-        raise IngestError(str(path), "binary content in a text file; convert it to UTF-8 text")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return clean_text(raw.decode("utf-16")), []
+        except UnicodeDecodeError:
+            raise IngestError(str(path), "starts as UTF-16 but is not valid UTF-16; "
+                              "save it as UTF-8 text") from None
+    if b"\x00" in raw:
+        raise IngestError(str(path), "binary content (NUL bytes) in a text file; "
+                          "convert it to UTF-8 text, or ingest the original document format")
     try:
-        return raw.decode("utf-8-sig"), []
-    except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace"), [
-            "not valid UTF-8; read as Windows-1252 — save it as UTF-8 to be sure of the text"]
+        return clean_text(raw.decode("utf-8-sig")), []
+    except UnicodeDecodeError as exc:
+        return clean_text(raw.decode("cp1252", errors="replace")), [
+            f"not valid UTF-8 (byte {raw[exc.start]:#04x} at offset {exc.start}); read as Windows-1252 — "
+            "save it as UTF-8 to be sure of the text"]
 
 
 PARSERS = {".pdf": parse_pdf, ".html": parse_html, ".htm": parse_html,
            ".md": parse_text, ".markdown": parse_text, ".txt": parse_text}
 
 
-def parse(path: Path) -> ParsedDocument:
+def parse(path: Path, max_bytes: int | None = None) -> ParsedDocument:
+    """Parse one file. `max_bytes` defaults to the configured ADVISOR_MAX_DOCUMENT_BYTES; the size
+    is checked before any parser reads the file."""
     parser = PARSERS.get(path.suffix.lower())
     if parser is None:
         raise IngestError(str(path), f"unsupported file type {path.suffix or '(none)'!r}; "
                           f"supported: {', '.join(sorted(PARSERS))}")
     if not path.is_file():
         raise IngestError(str(path), "no such file")
+    size = path.stat().st_size
+    if size == 0:
+        raise IngestError(str(path), "the file is empty (0 bytes); remove it from the batch or give it content")
+    if max_bytes is None:
+        from advisor.config import get_settings
+
+        max_bytes = get_settings().max_document_bytes
+    if size > max_bytes:
+        raise IngestError(str(path), f"the file has {size:,} bytes, more than the {max_bytes:,} allowed; "
+                          "split it into smaller documents, or raise the limit with ADVISOR_MAX_DOCUMENT_BYTES")
     return parser(path)

@@ -73,15 +73,21 @@ def create_app(settings: Settings | None = None, ui: bool = True) -> FastAPI:
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError):
-        errors = [{"field": ".".join(str(p) for p in e["loc"] if p != "body"), "message": e["msg"]}
+        errors = [{"field": "body", "message": f"not valid JSON ({e.get('ctx', {}).get('error', e['msg'])}); "
+                                               "send a JSON object encoded as UTF-8"}
+                  if e["type"] == "json_invalid" else
+                  {"field": ".".join(str(p) for p in e["loc"] if p != "body"), "message": e["msg"]}
                   for e in exc.errors()]
         detail = "; ".join(f"{e['field'] or 'body'}: {e['message']}" for e in errors)
         return problem(422, "Invalid request", detail, errors)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
-        return problem(exc.status_code, "Not found" if exc.status_code == 404 else "HTTP error", str(exc.detail),
-                       headers=getattr(exc, "headers", None))
+        detail = str(exc.detail)
+        if exc.status_code == 400 and detail == "There was an error parsing the body":  # FastAPI's words
+            detail = "the body could not be read: send a JSON object encoded as UTF-8"
+        title = {400: "Bad request", 404: "Not found"}.get(exc.status_code, "HTTP error")
+        return problem(exc.status_code, title, detail, headers=getattr(exc, "headers", None))
 
     async def any_error(request: Request, exc: Exception):
         body = problem_body(exc)

@@ -2,15 +2,31 @@
 
 from __future__ import annotations
 
-from typing import Literal
+import re
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+
+_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def plain_text(value: str) -> str:
+    """Refuse NUL bytes, other control characters and unpaired surrogates: no question has them,
+    and they break what stores or shows the text later (feedback export, logs, terminals)."""
+    found = _NOT_TEXT.search(value)
+    if found:
+        raise ValueError(f"contains the control character U+{ord(found.group()):04X} at position {found.start()}; "
+                         "send plain text (tabs and line breaks are fine)")
+    return value
+
+
+PlainText = Annotated[str, AfterValidator(plain_text)]
 
 
 class Message(BaseModel):
     model_config = ConfigDict(extra="forbid")
     role: Literal["user", "assistant"]
-    content: str = Field(max_length=20000)
+    content: PlainText = Field(max_length=20000)
 
 
 class IntakeIn(BaseModel):
@@ -43,7 +59,7 @@ class AskRequest(BaseModel):
             {"role": "user", "content": "Mag ik een schoonmaakopdracht van 80.000 euro voorbehouden?"},
             {"role": "assistant", "content": "…"}]},
     ]})
-    question: str = Field(min_length=1, description="The buyer's question, in Dutch or English.")
+    question: PlainText = Field(min_length=1, description="The buyer's question, in Dutch or English.")
     history: list[Message] = Field(default_factory=list, max_length=50,
                                    description="Earlier turns of the conversation, oldest first.")
     intake: IntakeIn | None = Field(None, description="Contract details; they win over the question text.")
@@ -126,7 +142,7 @@ class CatalogueOut(BaseModel):
 
 class SearchRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"query": "percelen sociale economie", "k": 3}]})
-    query: str = Field(min_length=1)
+    query: PlainText = Field(min_length=1)
     k: int = Field(5, ge=1, le=50)
 
 
@@ -197,7 +213,7 @@ class FeedbackIn(BaseModel):
         {"answer_id": "3f2c9a…", "rating": "down", "comment": "Het voorbeeld van Gent ontbreekt."}]})
     answer_id: str = Field(min_length=1, max_length=64)
     rating: Literal["up", "down"]
-    comment: str = Field("", max_length=5000)
+    comment: PlainText = Field("", max_length=5000)
 
 
 class FeedbackOut(BaseModel):
@@ -209,6 +225,15 @@ class FeedbackOut(BaseModel):
 class ChatMessage(BaseModel):
     role: Literal["system", "user", "assistant", "developer", "tool"]
     content: str | list[dict] | None = None
+
+    @field_validator("content")
+    @classmethod
+    def _plain(cls, value):
+        texts = [value] if isinstance(value, str) else [p.get("text") for p in value or [] if isinstance(p, dict)]
+        for text in texts:
+            if isinstance(text, str):
+                plain_text(text)
+        return value
 
 
 class ChatRequest(BaseModel):
