@@ -157,7 +157,8 @@ def compose(hits: list[Hit], found: list[Concept], language: str, texts, max_pas
         group = sorted(groups[pid], key=lambda s: s.start)
         doc_text = texts(group[0].passage.doc_id)
         start, end = group[0].start, group[-1].end
-        if end - start > 900:  # sentences far apart: quote the best one only
+        gaps = [doc_text[a.end:b.start] for a, b in zip(group, group[1:])]
+        if end - start > 900 or any(g.strip() for g in gaps):  # text left out between: quote the best one only
             best = max(group, key=lambda s: s.score)
             start, end = best.start, best.end
         citations.append(Citation(n, group[0].passage, doc_text[start:end], start, end))

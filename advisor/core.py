@@ -152,6 +152,9 @@ class Advisor:
             reason = f"validation: {exc.reason}"
         except TimeoutError as exc:
             reason = f"timeout: {exc}"
+        except llm.BackendError as exc:  # its message is already a safe summary
+            kind = "timeout" if "timeout" in str(exc).split(":")[0].lower() else "backend error"
+            reason = f"{kind}: {exc}"
         except Exception as exc:  # a backend that errors must never fail the request
             kind = "timeout" if "timeout" in type(exc).__name__.lower() else "backend error"
             reason = f"{kind}: {type(exc).__name__}: {str(exc)[:200]}"

@@ -54,11 +54,15 @@ class IngestReport:
 
 
 def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _passages_for(spec: DocumentSpec, settings: Settings) -> tuple[dict, str, list[Passage], list[str]]:
-    parsed = parse(spec.path)
+    parsed = parse(spec.path, settings.max_document_bytes)
     language = spec.language or detect_language(parsed.text[:5000])
     title = spec.title or parsed.title or spec.path.stem
     passages, seen = [], {}

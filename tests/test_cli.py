@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from advisor.index import Layout
+
 ADVISOR = Path(sys.executable).parent / "advisor"
 
 
@@ -33,7 +35,7 @@ def test_ask_json_matches_the_api_contract(corpus_settings, corpus_index):
 def test_ask_ingests_the_bundled_corpus_on_first_use(tmp_path):
     out = run("ask", "Wat is social return?", data_dir=tmp_path / "fresh")
     assert "No index" in out.stderr and "[1]" in out.stdout and "Bronnen:" in out.stdout
-    assert (tmp_path / "fresh" / "manifest.json").is_file()
+    assert Layout(tmp_path / "fresh").exists() and (tmp_path / "fresh" / "CURRENT").is_file()
 
 
 def test_ingest_and_search(tmp_path):
