@@ -48,6 +48,10 @@ class Settings(BaseSettings):
     max_question_chars: int = Field(4000, ge=10, description="Longest question accepted.")
     chroma_url: str | None = Field(None, description="A `chroma run` server (http://host:port) instead of the "
                                    "embedded store; lets several API workers share one vector index.")
+    hnsw_search_ef: int = Field(400, ge=1, le=10_000, description="HNSW ef_search of the vector index: candidates "
+                                "a dense query examines (Chroma's own default is 100). Higher: better recall, slower "
+                                "(see README, Running at scale). Takes effect when the index is next loaded: at the "
+                                "API's start, or a restart of `chroma run`.")
     admin_api_key: SecretStr | None = Field(None, description="Enables the admin endpoints (upload, delete).")
     rate_limit_per_minute: int = Field(600, ge=0, description="Requests a client may make a minute (0: no limit).")
     rate_limit_burst: int = Field(60, ge=1, description="Requests a client may make at once.")

@@ -83,3 +83,30 @@ def test_objective_codes_and_numbers_are_single_tokens():
     assert words("S.1.1. en K 2.1 en C.2.6") == ["s1.1", "en", "k2.1", "en", "c2.6"]
     assert "139000" in words("opdrachten < € 139.000")
     assert "de" not in content_words("de opdracht", "nl")
+
+
+def test_terms_of_a_passage_match_a_scan_of_every_posting(corpus_index):
+    """terms_of reads a transposed copy of the postings; it must give what a full scan gives."""
+    lexical = corpus_index.lexical
+    inverse = list(lexical.vocab)
+    for position in range(len(lexical.ids)):
+        slots = np.nonzero(lexical.docs == position)[0]
+        expected = {inverse[t] for t in np.searchsorted(lexical.indptr, slots, side="right") - 1}
+        assert lexical.terms_of(position) == expected
+
+
+def test_build_counts_the_terms_of_each_passage_token_by_token(corpus_index):
+    """build splits each distinct long word once; the counts must be those of splitting every token."""
+    from advisor.index import retrieval_text
+
+    passages = list(corpus_index.passages.values())
+    texts, languages = [retrieval_text(p) for p in passages], [p.language for p in passages]
+    index = BM25Index.build([p.id for p in passages], texts, languages)
+    tokens = [content_words(t, lang) for t, lang in zip(texts, languages)]
+    known = {stem(w, lang) for ws, lang in zip(tokens, languages) for w in ws if len(stem(w, lang)) >= 4}
+    for position, (words_, lang) in enumerate(zip(tokens, languages)):
+        terms = [stem(w, lang) for w in words_]
+        for w in words_:
+            if len(w) >= 9:
+                terms += [p for p in split_compound(w, known, lang, open_head=True) if p != stem(w, lang)]
+        assert index.terms_of(position) == set(terms) and index.doc_len[position] == len(terms)

@@ -21,8 +21,13 @@ def collection_name(embedder_name: str) -> str:
 class ChromaStore:
     BATCH = 1000
 
-    def __init__(self, path: Path, embedder_name: str, url: str | None = None):
-        """Embedded and persistent at `path`, or a `chroma run` server at `url` (http://host:port)."""
+    def __init__(self, path: Path, embedder_name: str, url: str | None = None, search_ef: int | None = None):
+        """Embedded and persistent at `path`, or a `chroma run` server at `url` (http://host:port).
+
+        `search_ef` (default: ADVISOR_HNSW_SEARCH_EF) is stored in the collection's configuration.
+        Chroma 1.5 reads it when it loads the index, so a new value reaches an embedded store at the
+        next process start, and a `chroma run` server only when it restarts.
+        """
         import chromadb
         from chromadb.config import Settings as ChromaSettings
 
@@ -41,8 +46,15 @@ class ChromaStore:
         else:
             path.mkdir(parents=True, exist_ok=True)
             self._client = chromadb.PersistentClient(path=str(path), settings=settings)
+        if search_ef is None:
+            from advisor.config import get_settings
+
+            search_ef = get_settings().hnsw_search_ef
         self._collection = self._client.get_or_create_collection(
-            collection_name(embedder_name), embedding_function=None, metadata={"hnsw:space": "cosine"})
+            collection_name(embedder_name), embedding_function=None, metadata={"hnsw:space": "cosine"},
+            configuration={"hnsw": {"space": "cosine", "ef_search": search_ef}})
+        if (self._collection.configuration_json.get("hnsw") or {}).get("ef_search") != search_ef:
+            self._collection.modify(configuration={"hnsw": {"ef_search": search_ef}})  # an existing collection
 
     def query(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
         count = self._collection.count()
