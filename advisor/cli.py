@@ -215,7 +215,13 @@ def cmd_serve(args) -> int:
         # Workers build their own app from the environment; they share the index read-only and
         # reload it when manifest.json changes. Metrics are added up across workers.
         os.environ["ADVISOR_DATA_DIR"] = str(settings.data_dir)
-        os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="advisor-metrics-"))
+        if "PROMETHEUS_MULTIPROC_DIR" not in os.environ:
+            import atexit
+            import shutil
+
+            metrics_dir = tempfile.mkdtemp(prefix="advisor-metrics-")
+            atexit.register(shutil.rmtree, metrics_dir, ignore_errors=True)
+            os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
         uvicorn.run("advisor.api.main:create_app", factory=True, host=host, port=port, workers=args.workers,
                     log_level=args.log_level)
     else:

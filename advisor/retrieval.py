@@ -38,7 +38,8 @@ class HybridRetriever:
         if self.embedder is not None:
             from advisor.vectorstores.chroma import ChromaStore
 
-            self.vectors = ChromaStore(index.layout.chroma, self.embedder.name, settings.chroma_url)
+            self.vectors = ChromaStore(index.layout.chroma, self.embedder.name, settings.chroma_url,
+                                       search_ef=settings.hnsw_search_ef)
 
     def search(self, query: str, k: int | None = None, language: str | None = None) -> list[Hit]:
         k = k or self.settings.top_k

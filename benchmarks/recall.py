@@ -1,7 +1,7 @@
 """Vector recall at scale: Chroma's HNSW against exact cosine search (numpy) on the same vectors.
 
     .venv/bin/python -m benchmarks.recall [--sizes 10000,100000] [--queries 300] [--minilm 3000]
-                                          [--builds 16x100,16x200,32x200] [--ef 10,30,100,200]
+                                          [--builds 16x100,32x200] [--ef 10,100,200,400,800]
                                           [--cache DIR] [--small]
 
 Passages are generated paragraphs (benchmarks/synthetic.py, seed 0: the first 10k passages of the
@@ -34,13 +34,13 @@ from pathlib import Path
 
 import numpy as np
 
+from advisor.text import document_terms
 from benchmarks.measure import percentile
 from benchmarks.synthetic import TextGenerator, questions as generated_questions
-from advisor.text import document_terms
 
 DIMENSION = 384
-BUILDS = [(16, 100), (16, 200), (32, 200)]       # (max_neighbors M, ef_construction); (16, 100) = default
-EF_SEARCH = [10, 30, 100, 200]                   # 100 = Chroma 1.x default
+BUILDS = [(16, 100), (32, 200)]    # (max_neighbors M, ef_construction); (16, 100) = Chroma's default
+EF_SEARCH = [10, 100, 200, 400, 800]  # 100 = Chroma 1.x default, 400 = ADVISOR_HNSW_SEARCH_EF's
 
 
 def passages(count: int, seed: int = 0) -> list[str]:

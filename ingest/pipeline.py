@@ -236,7 +236,7 @@ def _write_indexes(build: Layout, previous: Layout | None, passages: list[Passag
 
     if settings.chroma_url is None and previous is not None and previous.chroma.is_dir():
         shutil.copytree(previous.chroma, build.chroma)  # the served version's store is never written
-    store = ChromaStore(build.chroma, embedder.name, settings.chroma_url)
+    store = ChromaStore(build.chroma, embedder.name, settings.chroma_url, search_ef=settings.hnsw_search_ef)
     present = store.ids()
     wanted = {p.id for p in passages}
     stale = sorted(present - wanted)
