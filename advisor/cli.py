@@ -37,7 +37,7 @@ def ensure_index(settings, out=sys.stderr) -> None:
 def check_index(settings, out=sys.stderr) -> None:
     """Start-up check of the served index: rebuild it when it holds only the bundled corpus,
     otherwise refuse to start with what is wrong and how to fix it."""
-    from advisor.index import Layout, check
+    from advisor.index import Layout, check, read_manifest
     from ingest.pipeline import ingest
 
     layout = Layout(settings.data_dir)
@@ -45,8 +45,6 @@ def check_index(settings, out=sys.stderr) -> None:
     if not problems:
         return
     print(f"The index in {layout.folder} failed its start-up check:\n  " + "\n  ".join(problems), file=out)
-    from advisor.index import read_manifest
-
     try:
         sources = {str(Path(info.get("source_dir") or "?").resolve())
                    for info in read_manifest(layout).get("documents", {}).values()}

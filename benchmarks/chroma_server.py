@@ -14,40 +14,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import subprocess
-import sys
 import tempfile
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 
 from advisor.config import load_settings
 from benchmarks.load import level
-from benchmarks.measure import rss_mb, server_pid
+from benchmarks.measure import print_load_table, rss_mb, server_pid
 from evals import golden
 from ingest.pipeline import ingest
-from tests.server import free_port, running_server, wait_until_up
-
-
-@contextmanager
-def chroma_server(path: Path):
-    """`chroma run` on a free loopback port; yields (url, pid)."""
-    port = free_port()
-    proc = subprocess.Popen([str(Path(sys.executable).parent / "chroma"), "run", "--path", str(path),
-                             "--host", "127.0.0.1", "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(proc, f"{url}/api/v2/heartbeat", 60, "chroma run", interval=0.2)
-        yield url, proc.pid
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+from tests.server import chroma_server, running_server
 
 
 def load_levels(base: str, clients: list[int], requests: int, seconds: float, questions: list[str]) -> list[dict]:
@@ -74,7 +52,7 @@ def main(argv=None) -> None:
     questions = [i.question for i in golden.load()]
     env = {"ADVISOR_EMBEDDER": args.embedder, "ADVISOR_DENSE_WEIGHT": "0.5", "ADVISOR_RATE_LIMIT_PER_MINUTE": "0"}
     rows, notes = [], []
-    with tempfile.TemporaryDirectory(prefix="advisor-chroma-") as tmp, chroma_server(Path(tmp) / "chroma") as (url, chroma_pid):
+    with tempfile.TemporaryDirectory(prefix="advisor-chroma-") as tmp, chroma_server(Path(tmp) / "chroma") as (url, chroma):
         settings = load_settings(data_dir=Path(tmp) / "data", embedder=args.embedder, chroma_url=url)
         started = time.perf_counter()
         report = ingest([settings.corpus_dir], settings)
@@ -84,7 +62,7 @@ def main(argv=None) -> None:
             for r in load_levels(base, clients, args.requests, args.seconds, questions):
                 rows.append({"setup": f"chroma run, {args.workers} workers", **r})
             notes.append(f"RSS after the load: advisor serve {rss_mb(server_pid(base)):.0f} MB (all workers), "
-                         f"chroma run {rss_mb(chroma_pid):.0f} MB")
+                         f"chroma run {rss_mb(chroma.pid):.0f} MB")
         if not args.no_baseline:
             local = load_settings(data_dir=Path(tmp) / "local", embedder=args.embedder)
             ingest([local.corpus_dir], local)
@@ -95,10 +73,7 @@ def main(argv=None) -> None:
           f"questions round-robin, bounds: {args.requests} requests or {args.seconds:g} s a level")
     for note in notes:
         print(note)
-    print("| setup | clients | requests | req/s | p50 ms | p95 ms | p99 ms | errors |\n|---|---|---|---|---|---|---|---|")
-    for r in rows:
-        print(f"| {r['setup']} | {r['clients']} | {r['requests']} | {r['rps']:.1f} | {r['p50']:.1f} | "
-              f"{r['p95']:.1f} | {r['p99']:.1f} | {r['errors']} |")
+    print_load_table(rows, "setup")
 
 
 if __name__ == "__main__":

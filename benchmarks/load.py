@@ -19,6 +19,7 @@ from pathlib import Path
 import httpx
 
 from advisor.config import load_settings
+from benchmarks.measure import print_load_table
 from evals import golden
 from ingest.pipeline import ingest
 from tests.server import running_server
@@ -81,11 +82,7 @@ def main(argv=None):
                 for clients in [int(c) for c in args.clients.split(",")]:
                     rows.append({"workers": workers, **asyncio.run(level(base, clients, args.requests, args.seconds,
                                                                          questions))})
-    print("| workers | clients | requests | req/s | p50 ms | p95 ms | p99 ms | errors |")
-    print("|---|---|---|---|---|---|---|---|")
-    for r in rows:
-        print(f"| {r['workers']} | {r['clients']} | {r['requests']} | {r['rps']:.1f} | {r['p50']:.1f} | "
-              f"{r['p95']:.1f} | {r['p99']:.1f} | {r['errors']} |")
+    print_load_table(rows, "workers")
 
 
 if __name__ == "__main__":

@@ -58,3 +58,12 @@ def server_pid(port: int | str) -> int:
 def dir_mb(path: Path) -> float:
     """Total size of the files under `path` (the whole data dir, whatever its layout), in MB."""
     return sum(f.stat().st_size for f in Path(path).rglob("*") if f.is_file()) / 1e6
+
+
+def print_load_table(rows: list[dict], first: str) -> None:
+    """The load rows (from benchmarks.load.level) as a Markdown table, led by the column `first`."""
+    print(f"| {first} | clients | requests | req/s | p50 ms | p95 ms | p99 ms | errors |")
+    print("|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        print(f"| {r[first]} | {r['clients']} | {r['requests']} | {r['rps']:.1f} | {r['p50']:.1f} | "
+              f"{r['p95']:.1f} | {r['p99']:.1f} | {r['errors']} |")

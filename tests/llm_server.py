@@ -9,7 +9,7 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
-from tests.server import free_port, wait_until_up
+from tests.server import free_port, stop, wait_until_up
 
 
 def model_path() -> Path:
@@ -43,8 +43,4 @@ def llama_server(timeout: float = 120.0):
         yield base, proc
     finally:
         if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            stop(proc)

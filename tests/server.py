@@ -40,28 +40,50 @@ def wait_until_up(proc: subprocess.Popen, url: str, timeout: float, what: str, i
 
 @contextmanager
 def running_server(data_dir: Path, timeout: float = 60.0, workers: int = 1, factory: bool = False,
-                   **env_overrides):
+                   log_level: str = "warning", output=subprocess.PIPE, **env_overrides):
     """`advisor serve` (or, with factory=True, plain uvicorn on the app factory, which does not
-    ingest first) on a free port; yields the base URL once /healthz answers."""
+    ingest first) on a free port; yields the base URL once /healthz answers. `output`: where the
+    server's stdout and stderr go (an open file keeps its log)."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("ADVISOR_")}
     env.update({"ADVISOR_DATA_DIR": str(data_dir), **env_overrides})
     if factory:
         command = [sys.executable, "-m", "uvicorn", "advisor.api.main:create_app", "--factory",
-                   "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
+                   "--host", "127.0.0.1", "--port", str(port), "--log-level", log_level]
     else:
-        command = [str(ADVISOR), "serve", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
+        command = [str(ADVISOR), "serve", "--host", "127.0.0.1", "--port", str(port), "--log-level", log_level,
                    "--workers", str(workers)]
-    proc = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(proc, f"{base}/healthz", timeout, "advisor server")
         yield base
     finally:
-        proc.terminate()
-        if proc.stdout and proc.poll() is not None:
-            proc.stdout.close()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
+
+
+def stop(proc: subprocess.Popen, grace_s: float = 10.0) -> None:
+    """Terminate a process, and kill it when it does not end within `grace_s`."""
+    proc.terminate()
+    if proc.stdout and proc.poll() is not None:
+        proc.stdout.close()
+    try:
+        proc.wait(grace_s)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+@contextmanager
+def chroma_server(path: Path, timeout: float = 60.0):
+    """`chroma run` on a free loopback port; yields (url, process)."""
+    port = free_port()
+    proc = subprocess.Popen([str(Path(sys.executable).parent / "chroma"), "run", "--path", str(path),
+                             "--host", "127.0.0.1", "--port", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(proc, f"{url}/api/v2/heartbeat", timeout, "chroma run", interval=0.2)
+        yield url, proc
+    finally:
+        stop(proc)

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
 
 import httpx
 import pytest
@@ -14,24 +11,13 @@ from advisor.core import Advisor
 from advisor.errors import RetrievalError
 from advisor.vectorstores.chroma import ChromaStore
 from ingest.pipeline import ingest
-from tests.server import free_port, running_server, wait_until_up
+from tests.server import chroma_server, running_server
 
 
 @pytest.fixture(scope="module")
 def chroma_url(tmp_path_factory):
-    port = free_port()
-    proc = subprocess.Popen([str(Path(sys.executable).parent / "chroma"), "run", "--path",
-                             str(tmp_path_factory.mktemp("chroma-server")), "--host", "127.0.0.1", "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(proc, f"{url}/api/v2/heartbeat", 60, "chroma run", interval=0.2)
-    except RuntimeError as exc:
-        proc.kill()
-        pytest.fail(str(exc))
-    yield url
-    proc.terminate()
-    proc.wait(10)
+    with chroma_server(tmp_path_factory.mktemp("chroma-server")) as (url, _):
+        yield url
 
 
 @pytest.mark.slow

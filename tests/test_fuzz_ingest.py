@@ -105,52 +105,36 @@ def check_chunks(text: str) -> None:
         assert chunk.index_text.strip(), chunk
 
 
-def report(capsys, name: str, runs: int, started: float) -> None:
+def run_fuzz(capsys, name: str, target, *strategies) -> None:
+    """Run `target` on EXAMPLES[name] generated examples (one per strategy each) and print the count."""
+    runs, started = 0, time.perf_counter()
+
+    @fuzz(name)
+    @given(st.tuples(*strategies))
+    def check(args):
+        nonlocal runs
+        runs += 1
+        target(*args)
+
+    check()
     with capsys.disabled():
         print(f"\n[fuzz] {name}: {runs} examples in {time.perf_counter() - started:.1f} s")
     assert runs >= EXAMPLES[name] // 2, f"only {runs} examples ran"
 
 
 def test_pdf_parser_survives_mutated_pdfs(workdir, seed_pdfs, capsys):
-    runs, started = 0, time.perf_counter()
-
-    @fuzz("pdf")
-    @given(st.one_of(mutated(seed_pdfs), st.binary(max_size=300).map(lambda b: b"%PDF-1.7\n" + b)))
-    def check(data):
-        nonlocal runs
-        runs += 1
-        check_parse(workdir / "fuzz.pdf", data)
-
-    check()
-    report(capsys, "pdf", runs, started)
+    run_fuzz(capsys, "pdf", lambda data: check_parse(workdir / "fuzz.pdf", data),
+             st.one_of(mutated(seed_pdfs), st.binary(max_size=300).map(lambda b: b"%PDF-1.7\n" + b)))
 
 
 def test_html_parser_survives_any_markup(workdir, capsys):
-    runs, started = 0, time.perf_counter()
-
-    @fuzz("html")
-    @given(st.one_of(encoded(html_text), st.binary(max_size=400)))
-    def check(data):
-        nonlocal runs
-        runs += 1
-        check_parse(workdir / "fuzz.html", data)
-
-    check()
-    report(capsys, "html", runs, started)
+    run_fuzz(capsys, "html", lambda data: check_parse(workdir / "fuzz.html", data),
+             st.one_of(encoded(html_text), st.binary(max_size=400)))
 
 
 def test_text_and_markdown_parsers_survive_any_bytes(workdir, capsys):
-    runs, started = 0, time.perf_counter()
-
-    @fuzz("text")
-    @given(st.one_of(encoded(st.text(max_size=300)), st.binary(max_size=300)), st.sampled_from([".md", ".txt"]))
-    def check(data, suffix):
-        nonlocal runs
-        runs += 1
-        check_parse(workdir / f"fuzz{suffix}", data)
-
-    check()
-    report(capsys, "text", runs, started)
+    run_fuzz(capsys, "text", lambda data, suffix: check_parse(workdir / f"fuzz{suffix}", data),
+             st.one_of(encoded(st.text(max_size=300)), st.binary(max_size=300)), st.sampled_from([".md", ".txt"]))
 
 
 STRUCTURE = ["\n", "\n\n", "# ", "## ", "- ", "• ", "1. ", "12) ", "S.1.1 ", "K 2.1. ", ":", ".", ". ", "?", "!",
@@ -165,14 +149,4 @@ document_text = st.one_of(
 
 
 def test_chunker_survives_any_text(capsys):
-    runs, started = 0, time.perf_counter()
-
-    @fuzz("chunker")
-    @given(document_text)
-    def check(text):
-        nonlocal runs
-        runs += 1
-        check_chunks(text)
-
-    check()
-    report(capsys, "chunker", runs, started)
+    run_fuzz(capsys, "chunker", check_chunks, document_text)

@@ -18,7 +18,7 @@ import pytest
 from advisor.config import load_settings
 from advisor.errors import ConfigError
 from tests.pdfs import text_pdf
-from tests.server import ADVISOR, free_port, wait_until_up
+from tests.server import ADVISOR, free_port, running_server
 
 ADMIN_KEY = "adm-SECRET-4f9c2e7b1d0a86e3"
 LLM_KEY = "sk-SECRET-llm-5e1b9d2c7a4f0368"
@@ -62,22 +62,8 @@ def echoing_upstream():
 @contextmanager
 def logged_server(data_dir: Path, log: Path, **env_overrides):
     """`advisor serve` at debug log level, everything it prints going to `log`."""
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ADVISOR_")}
-    env.update({"ADVISOR_DATA_DIR": str(data_dir), **env_overrides})
-    with log.open("w") as out:
-        proc = subprocess.Popen([str(ADVISOR), "serve", "--host", "127.0.0.1", "--port", str(port),
-                                 "--log-level", "debug"], env=env, stdout=out, stderr=subprocess.STDOUT, text=True)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            wait_until_up(proc, f"{base}/healthz", 60, "advisor server")
-            yield base
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+    with log.open("w") as out, running_server(data_dir, log_level="debug", output=out, **env_overrides) as base:
+        yield base
 
 
 def exchanges(base: str, tmp_path: Path) -> list[httpx.Response]:
