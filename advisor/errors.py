@@ -36,3 +36,7 @@ class InvalidQuestionError(AdvisorError):
 
 class QuestionTooLongError(InvalidQuestionError):
     """A question longer than the configured limit."""
+
+
+class PackageDataError(ConfigError):
+    """A file the installed package should ship (knowledge, resources, prompts, corpus) is missing."""

@@ -7,13 +7,11 @@ instructions or reveal its configuration), and the best passages cover enough of
 from __future__ import annotations
 
 import re
-from pathlib import Path
-
-_RESOURCES = Path(__file__).parent / "resources"
+from advisor.package_data import read_text
 
 
 def _load_patterns(name: str) -> list[re.Pattern]:
-    lines = (_RESOURCES / name).read_text(encoding="utf-8").splitlines()
+    lines = read_text("advisor.resources", name).splitlines()
     return [re.compile(line.strip(), re.IGNORECASE) for line in lines if line.strip() and not line.startswith("#")]
 
 
@@ -35,7 +33,7 @@ def is_offtopic_task(question: str) -> bool:
 def _domain_phrases() -> list[tuple[str, ...]]:
     from advisor.text import document_terms
 
-    lines = (_RESOURCES / "domain_terms.txt").read_text(encoding="utf-8").splitlines()
+    lines = read_text("advisor.resources", "domain_terms.txt").splitlines()
     phrases = []
     for line in lines:
         if line.strip() and not line.startswith("#"):

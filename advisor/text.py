@@ -10,11 +10,10 @@ import re
 import threading
 import unicodedata
 from functools import lru_cache
-from pathlib import Path
-
 import snowballstemmer
 
-_RESOURCES = Path(__file__).parent / "resources"
+from advisor.package_data import read_text
+
 _CODE = re.compile(r"\b([A-Za-z])\s?\.?\s?(\d+(?:\.\d+)*)(?=\b|\.)")
 _TOKEN = re.compile(r"[^\W_]+(?:[.,]\d+)*", re.UNICODE)
 LANGUAGES = {"nl": "dutch", "en": "english"}
@@ -22,7 +21,7 @@ LANGUAGES = {"nl": "dutch", "en": "english"}
 
 @lru_cache
 def stopwords(language: str) -> frozenset[str]:
-    return frozenset((_RESOURCES / f"stopwords_{language}.txt").read_text(encoding="utf-8").split())
+    return frozenset(read_text("advisor.resources", f"stopwords_{language}.txt").split())
 
 
 _local = threading.local()
@@ -76,7 +75,7 @@ def document_terms(text: str, language: str) -> list[str]:
 def _glossary_words() -> tuple[frozenset[str], frozenset[str]]:
     """Single words of the English-Dutch glossary, per side: content-word evidence of a language."""
     english, dutch = set(), set()
-    for line in (_RESOURCES / "glossary_en_nl.tsv").read_text(encoding="utf-8").splitlines():
+    for line in read_text("advisor.resources", "glossary_en_nl.tsv").splitlines():
         if line.strip() and not line.startswith("#") and "\t" in line:
             en, nl = line.split("\t", 1)
             english.update(words(en))

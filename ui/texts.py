@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import tomllib
 from functools import lru_cache
-from pathlib import Path
+
+from advisor.package_data import read_text
 
 LANGUAGES = ("nl", "en")
 
 
 @lru_cache
 def texts() -> dict[str, dict[str, str]]:
-    path = Path(__file__).with_name("texts.toml")
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    path = "ui/texts.toml"
+    data = tomllib.loads(read_text("ui", "texts.toml"))
     if set(data) != set(LANGUAGES):
         raise ValueError(f"{path}: expected tables {LANGUAGES}, got {sorted(data)}")
     if set(data["nl"]) != set(data["en"]):

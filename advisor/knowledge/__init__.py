@@ -11,11 +11,12 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
+from importlib import resources
+from importlib.abc import Traversable
 
 from advisor.errors import AdvisorError
 
-HERE = Path(__file__).parent
+HERE = resources.files(__name__)  # package data: the TOML files ship in the wheel
 JURISDICTIONS = ("be", "nl")
 
 
@@ -126,7 +127,7 @@ def _check_keys(entry: dict, allowed: set[str], required: set[str], where: str) 
                              + f"(allowed: {', '.join(sorted(allowed))})")
 
 
-def _read(name: str, directory: Path) -> dict:
+def _read(name: str, directory: Traversable) -> dict:
     path = directory / name
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
@@ -134,7 +135,7 @@ def _read(name: str, directory: Path) -> dict:
         raise KnowledgeError(f"{path}: {exc}") from None
 
 
-def load(directory: Path = HERE) -> Knowledge:
+def load(directory: Traversable = HERE) -> Knowledge:
     fw = _read("framework.toml", directory)
     legal_data = _read("legal.toml", directory)
     crit_data = _read("criteria.toml", directory)
