@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from advisor.lexical import BM25Index, split_compound
+from advisor.lexical import MAX_SPLIT_WORDS, BM25Index, splittable
 from advisor.query import glossary
 from advisor.text import LANGUAGES, content_words, document_terms, fold, stem
 
@@ -37,6 +37,7 @@ def _glossary_terms(question: str) -> dict[str, set[str]]:
 def concepts(question: str, lexical: BM25Index, language: str) -> list[Concept]:
     translations = _glossary_terms(question) if language == "en" else {}
     result, seen = [], set()
+    budget = MAX_SPLIT_WORDS
     for word in content_words(question, language):
         if word in seen:
             continue
@@ -45,7 +46,9 @@ def concepts(question: str, lexical: BM25Index, language: str) -> list[Concept]:
             result.append(Concept(word, frozenset({word}), lexical.term_idf(word), topic=False))
             continue
         terms = {stem(word, lang) for lang in LANGUAGES}
-        terms.update(split_compound(word, lexical._known, "nl"))
+        if splittable(word) and budget > 0:
+            budget -= 1
+            terms.update(lexical.split(word))
         terms.update(translations.get(word, ()))
         weight = max(lexical.term_idf(t) for t in terms)
         if language == "en" and word not in translations and not terms & lexical._known:

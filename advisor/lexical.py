@@ -19,6 +19,14 @@ from advisor.errors import IndexNotFoundError
 from advisor.text import LANGUAGES, content_words, stem
 
 MIN_PART = 4
+# Splitting a word stems the parts at every split point; a text has at most this many words split,
+# so the work of one question stays bounded however many long unknown words it holds.
+MAX_SPLIT_WORDS = 8
+SPLIT_MEMO = 4096
+
+
+def splittable(word: str) -> bool:
+    return len(word) >= 2 * MIN_PART + 1
 
 
 def split_compound(word: str, known: set[str], language: str, open_head: bool = False) -> list[str]:
@@ -27,7 +35,7 @@ def split_compound(word: str, known: set[str], language: str, open_head: bool = 
     Both parts must be known index terms; with `open_head`, a long known tail is enough
     ('gunningscriteria' -> gun, criteria), which lets a question's 'gunning' meet it.
     """
-    if len(word) < 2 * MIN_PART + 1:
+    if not splittable(word):
         return []
     best: list[str] = []
     head_only: list[str] = []
@@ -62,6 +70,16 @@ class BM25Index:
         self._known = set(vocab)
         self._by_passage: tuple[np.ndarray, np.ndarray, list[str]] | None = None
         self._by_passage_lock = threading.Lock()
+        self._splits: dict[str, list[str]] = {}  # a question's words are split twice (search, coverage)
+
+    def split(self, word: str) -> list[str]:
+        """`split_compound` against this index's terms, remembered for the last few thousand words."""
+        parts = self._splits.get(word)
+        if parts is None:
+            if len(self._splits) >= SPLIT_MEMO:
+                self._splits.clear()
+            parts = self._splits[word] = split_compound(word, self._known, "nl")
+        return parts
 
     # -- building --------------------------------------------------------------------------
     @classmethod
@@ -75,7 +93,7 @@ class BM25Index:
         for tokens, doc_stems, lang in zip(token_lists, stems, languages):
             terms = list(doc_stems)
             for w, s in zip(tokens, doc_stems):
-                if len(w) >= 2 * MIN_PART + 1:
+                if splittable(w):
                     if (w, lang) not in splits:
                         splits[w, lang] = split_compound(w, known, lang, open_head=True)
                     terms.extend(p for p in splits[w, lang] if p != s)
@@ -95,8 +113,10 @@ class BM25Index:
 
     # -- querying --------------------------------------------------------------------------
     def query_terms(self, text: str, language: str = "nl") -> list[str]:
-        """Stems of a question, its own language's stemmer first, with unknown compounds split."""
+        """Stems of a question, its own language's stemmer first, with unknown compounds split
+        (the first MAX_SPLIT_WORDS of them)."""
         terms: list[str] = []
+        budget = MAX_SPLIT_WORDS
         order = [language] + [lang for lang in LANGUAGES if lang != language]
         for word in content_words(text):
             for lang in order:
@@ -105,7 +125,8 @@ class BM25Index:
                     terms.append(s)
                     break
             else:
-                parts = split_compound(word, self._known, "nl")
+                parts = self.split(word) if budget > 0 and splittable(word) else []
+                budget -= splittable(word)
                 terms.extend(parts or [stem(word, "nl")])
         return list(dict.fromkeys(terms))
 

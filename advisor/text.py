@@ -17,6 +17,10 @@ from advisor.package_data import read_text
 _CODE = re.compile(r"\b([A-Za-z])\s?\.?\s?(\d+(?:\.\d+)*)(?=\b|\.)")
 _TOKEN = re.compile(r"[^\W_]+(?:[.,]\d+)*", re.UNICODE)
 LANGUAGES = {"nl": "dutch", "en": "english"}
+# Longest token kept whole (the corpus's longest word has 27 characters). A longer one is cut here,
+# before stemming and compound splitting: splitting tries every split point and stems each part, so
+# one 4,000-character "word" cost seconds of CPU per request and filled the stem cache with it.
+MAX_WORD_CHARS = 48
 
 
 @lru_cache
@@ -43,17 +47,20 @@ def fold(text: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """Folded word tokens; objective codes ('S.1.1', 'K 2.1') become one token ('s1.1')."""
+    """Folded word tokens; objective codes ('S.1.1', 'K 2.1') become one token ('s1.1').
+
+    A token longer than MAX_WORD_CHARS is cut to that length, so the work per word is bounded.
+    """
     text = _CODE.sub(lambda m: f" {m.group(1)}{m.group(2)} ", text)
     out = []
     for token in _TOKEN.findall(fold(text)):
         if token[0].isdigit():
             token = token.replace(".", "").replace(",", "") if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", token) else token
-        out.append(token)
+        out.append(token[:MAX_WORD_CHARS])
     return out
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=100_000)  # entries of at most MAX_WORD_CHARS: a few MB at most
 def stem(word: str, language: str) -> str:
     if any(c.isdigit() for c in word):
         return word
