@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     )
     max_criteria: int = Field(5, ge=1, le=20, description="Most instruments in a criteria menu.")
     max_question_chars: int = Field(4000, ge=10, description="Longest question accepted.")
+    max_history_chars: int = Field(8000, ge=0, description="Most text of earlier user turns an answer reads: "
+                                   "the newest turns that fit are used, older ones are left out.")
     chroma_url: str | None = Field(None, description="A `chroma run` server (http://host:port) instead of the "
                                    "embedded store; lets several API workers share one vector index.")
     hnsw_search_ef: int = Field(400, ge=1, le=10_000, description="HNSW ef_search of the vector index: candidates "

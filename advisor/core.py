@@ -78,6 +78,23 @@ class Advisor:
                                        "(or raise ADVISOR_MAX_QUESTION_CHARS)")
         return " ".join(question.split())
 
+    def recent_history(self, history: list[dict] | None) -> list[dict]:
+        """The newest user turns whose text fits in `max_history_chars`, oldest first.
+
+        Only the asker's turns inform an answer (intake, follow-up search), so only they are kept;
+        the bound keeps the work of a request independent of how much history a client sends.
+        """
+        kept, budget = [], self.settings.max_history_chars
+        for turn in reversed(history or ()):
+            content = turn.get("content") or ""
+            if turn.get("role") != "user" or not content:
+                continue
+            if len(content) > budget:
+                break
+            kept.append(turn)
+            budget -= len(content)
+        return kept[::-1]
+
     def retrieval_query(self, question: str, history: list[dict] | None) -> str:
         """A short follow-up is searched together with the asker's previous question."""
         if history and len(content_words(question)) < FOLLOW_UP_WORDS:
@@ -93,6 +110,7 @@ class Advisor:
     def ask(self, question: str, history: list[dict] | None = None, intake: dict | None = None) -> Answer:
         started = time.perf_counter()
         question = self.validate(question)
+        history = self.recent_history(history)
         language = detect_language(question)
         if is_steering(question):
             return self._refuse(language, "steering", started, {})
