@@ -1,0 +1,1 @@
+"""Answering: what a question asks for (analysis) and, later, one composer per kind of question."""

@@ -1,0 +1,115 @@
+"""What a question asks for: its type (definition, comparison, list, fact, procedure, reason,
+advisory, or other), its focus (the notions asked about) and, for a fact, the kind of value.
+
+Rules only, from cue patterns in advisor/resources/question_types.toml (validated at load); a few
+microseconds a question. Scope (whether the sources cover it) is not decided here.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+
+from advisor.errors import ConfigError
+from advisor.package_data import read_text
+from advisor.text import fold, stopwords
+
+TYPES = ("definition", "comparison", "list", "fact", "procedure", "reason", "advisory")
+VALUE_KINDS = ("percentage", "contact", "date", "amount", "number", "person", "organisation", "place")
+SOURCE = "advisor/resources/question_types.toml"
+
+
+@dataclass(frozen=True)
+class Analysis:
+    type: str                      # one of TYPES, or "other"
+    focus: tuple[str, ...]         # the notions asked about (two for a comparison)
+    value_kind: str | None = None  # for a fact question: which kind of value it asks for
+
+
+@dataclass(frozen=True)
+class _Cues:
+    order: tuple[str, ...]
+    patterns: dict[str, tuple[re.Pattern, ...]]
+    value_order: tuple[str, ...]
+    values: dict[str, tuple[re.Pattern, ...]]
+    sides: tuple[re.Pattern, ...]
+    drop: frozenset[str]
+    wrappers: tuple[re.Pattern, ...]
+    backoff: tuple[tuple[re.Pattern, str], ...]
+
+
+def _compile(section: str, patterns) -> tuple[re.Pattern, ...]:
+    if not isinstance(patterns, list) or not patterns:
+        raise ConfigError(f"{SOURCE} [{section}]: expected a non-empty list of patterns")
+    compiled = []
+    for p in patterns:
+        try:
+            compiled.append(re.compile(p, re.IGNORECASE))
+        except re.error as exc:
+            raise ConfigError(f"{SOURCE} [{section}]: bad pattern {p!r}: {exc}") from None
+    return tuple(compiled)
+
+
+def load_cues(text: str | None = None) -> _Cues:
+    data = tomllib.loads(text if text is not None else read_text("advisor.resources", "question_types.toml"))
+    order = tuple(data.get("order", ()))
+    if sorted(order) != sorted(TYPES):
+        raise ConfigError(f"{SOURCE}: order must list each of {', '.join(TYPES)} once, got {list(order)}")
+    known = {*TYPES, "order", "value_kinds", "comparison_sides", "focus", "backoff"}
+    if set(data) - known:
+        raise ConfigError(f"{SOURCE}: unknown sections {sorted(set(data) - known)}; known: {sorted(known)}")
+    values = data.get("value_kinds", {})
+    value_order = tuple(values.get("order", ()))
+    if sorted(value_order) != sorted(VALUE_KINDS) or set(values) - {"order", *VALUE_KINDS}:
+        raise ConfigError(f"{SOURCE} [value_kinds]: order must list each of {', '.join(VALUE_KINDS)} once, "
+                          "and every other key must be one of them")
+    backoff = data.get("backoff", {})
+    rules = backoff.get("rules", [])
+    bad = [r for r in rules if not (isinstance(r, list) and len(r) == 2 and r[1] in TYPES)]
+    if bad:
+        raise ConfigError(f"{SOURCE} [backoff]: each rule is [pattern, type] with a type of {', '.join(TYPES)}; "
+                          f"got {bad[0]!r}")
+    return _Cues(order, {t: _compile(t, data.get(t, {}).get("patterns")) for t in TYPES},
+                 value_order, {k: _compile(f"value_kinds.{k}", values.get(k)) for k in VALUE_KINDS},
+                 _compile("comparison_sides", data.get("comparison_sides", {}).get("patterns")),
+                 frozenset(data.get("focus", {}).get("drop", ())),
+                 _compile("backoff.wrappers", backoff.get("wrappers")),
+                 tuple(zip(_compile("backoff.rules", [r[0] for r in rules]), (r[1] for r in rules))))
+
+
+@lru_cache(maxsize=1)
+def cues() -> _Cues:
+    return load_cues()
+
+
+def _focus(text: str, c: _Cues) -> str:
+    stops = stopwords("nl") | stopwords("en") | c.drop
+    kept = [w.strip("-'’") for w in re.findall(r"[\w'’-]+|€\s?[\d.,]+", text) if w.lower() not in stops]
+    return " ".join(w for w in kept if w)
+
+
+def analyse(question: str) -> Analysis:
+    c = cues()
+    text = fold(" ".join(question.split()))
+    kind = next((t for t in c.order if any(p.search(text) for p in c.patterns[t])), None)
+    if kind is None:
+        bare = text
+        for wrapper in c.wrappers:
+            bare = wrapper.sub("", bare, count=1)
+        kind = next((t for p, t in c.backoff if p.search(bare)), "other")
+    focus: tuple[str, ...] = ()
+    if kind == "comparison":
+        for pattern in c.sides:
+            m = pattern.search(text)
+            if m:
+                focus = tuple(f for f in (_focus(m.group("a"), c), _focus(m.group("b"), c)) if f)
+                break
+    if not focus:
+        whole = _focus(text, c)
+        focus = (whole,) if whole else ()
+    value = None
+    if kind == "fact":
+        value = next((k for k in c.value_order if any(p.search(text) for p in c.values[k])), None)
+    return Analysis(kind, focus, value)

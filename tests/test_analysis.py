@@ -1,0 +1,65 @@
+"""Question analysis: the type of answer a question asks for, measured on the labelled sets.
+
+Floors: dev as tuned; test and the fresh hold-out (written by someone who had not seen the cue
+patterns) as measured when the rules were written. Raise them when the analysis improves.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from advisor.answer.analysis import TYPES, analyse, load_cues
+from advisor.errors import ConfigError
+from advisor.package_data import read_text
+
+SETS = Path(__file__).resolve().parent.parent / "evals" / "sets"
+FLOORS = {"dev": 0.95, "test": 0.70}
+
+
+def _labelled(split: str) -> list[dict]:
+    rows = [json.loads(line) for name in ("question_types.jsonl", "answer_types.jsonl")
+            for line in (SETS / name).read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [r for r in rows if r["split"] == split and r["type"] in TYPES]
+
+
+def accuracy(rows: list[dict]) -> float:
+    return sum(analyse(r["question"]).type == r["type"] for r in rows) / len(rows)
+
+
+@pytest.mark.parametrize("split", sorted(FLOORS))
+def test_question_types_are_recognised(split):
+    rows = _labelled(split)
+    per_type = Counter(r["type"] for r in rows)
+    assert set(per_type) == set(TYPES), per_type
+    assert accuracy(rows) >= FLOORS[split]
+
+
+def test_a_comparison_has_two_sides():
+    found = analyse("Wat is het verschil tussen een voorbehouden opdracht en social return?")
+    assert found.type == "comparison"
+    assert found.focus == ("voorbehouden opdracht", "social return")
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("Wat is het e-mailadres van de contactpersoon?", "contact"),
+    ("Hoeveel gemeenten keurden het kader goed?", "number"),
+    ("Welk percentage moet LED zijn?", "percentage"),
+    ("Wanneer werd het kader goedgekeurd?", "date"),
+])
+def test_a_fact_question_names_its_value_kind(question, kind):
+    found = analyse(question)
+    assert (found.type, found.value_kind) == ("fact", kind)
+
+
+def test_the_cue_file_is_validated():
+    good = read_text("advisor.resources", "question_types.toml")
+    with pytest.raises(ConfigError, match="bad pattern"):
+        load_cues(good.replace("'\\bhoeveel\\b',", "'(hoeveel',", 1))
+    with pytest.raises(ConfigError, match="order must list"):
+        load_cues(good.replace('"definition"]', '"definitions"]', 1))
+    with pytest.raises(ConfigError, match=r"\[backoff\]"):
+        load_cues(good.replace("'fact'],", "'facts'],", 1))
