@@ -40,11 +40,22 @@ class _Cues:
     backoff: tuple[tuple[re.Pattern, str], ...]
 
 
+# A wildcard or character class repeated without bound ('.*', '[^?]+'): two of them in one pattern
+# backtrack quadratically or worse on a long question (one took 53 s on 4,000 characters).
+_UNBOUNDED = re.compile(r"(?<!\\)(\.|\])[*+]")
+# What is read of a long question: its start (where the cue usually is) and its end (where the
+# question usually is after pasted context).
+HEAD, TAIL = 200, 200
+
+
 def _compile(section: str, patterns) -> tuple[re.Pattern, ...]:
     if not isinstance(patterns, list) or not patterns:
         raise ConfigError(f"{SOURCE} [{section}]: expected a non-empty list of patterns")
     compiled = []
     for p in patterns:
+        if _UNBOUNDED.search(p):
+            raise ConfigError(f"{SOURCE} [{section}]: pattern {p!r} repeats a wildcard without bound; "
+                              "write a bounded repeat such as {0,80}")
         try:
             compiled.append(re.compile(p, re.IGNORECASE))
         except re.error as exc:
@@ -93,6 +104,8 @@ def _focus(text: str, c: _Cues) -> str:
 def analyse(question: str) -> Analysis:
     c = cues()
     text = fold(" ".join(question.split()))
+    if len(text) > HEAD + TAIL:
+        text = f"{text[:HEAD]} … {text[-TAIL:]}"
     kind = next((t for t in c.order if any(p.search(text) for p in c.patterns[t])), None)
     if kind is None:
         bare = text
