@@ -11,7 +11,7 @@ LLM_STAMP := $(VENV)/.llm-installed
 
 .PHONY: install run test bench bench-load eval eval-retrieval llm clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	# CPU build of torch, pinned: an unpinned torch pulls a multi-GB CUDA build.

@@ -10,9 +10,9 @@ from pydantic import Field, SecretStr, ValidationError, field_validator, model_v
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from advisor.errors import ConfigError
+from advisor.package_data import folder
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-BUNDLED_CORPUS = REPO_ROOT / "corpus"
+BUNDLED_CORPUS = folder("advisor.corpus")  # corpus/ of the repository, installed as package data
 
 
 class Settings(BaseSettings):
