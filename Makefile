@@ -21,6 +21,9 @@ $(STAMP): pyproject.toml setup.py
 
 install: $(STAMP)
 
+# The checkout keeps its index in ./data (`make clean` removes it); an installed advisor uses the
+# platform's user data folder. Use the same for the CLI here: ADVISOR_DATA_DIR=data .venv/bin/advisor …
+run: export ADVISOR_DATA_DIR ?= $(CURDIR)/data
 run: $(STAMP)
 	$(BIN)/advisor serve
 
