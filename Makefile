@@ -9,7 +9,7 @@ LLAMA_VERSION := 0.3.36
 WHEELS ?= $(HOME)/.cache/advisor/wheels
 LLM_STAMP := $(VENV)/.llm-installed
 
-.PHONY: install run test bench bench-load eval eval-retrieval llm clean
+.PHONY: install run test wheel-check bench bench-load eval eval-retrieval llm clean
 
 $(STAMP): pyproject.toml setup.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,11 @@ llm: $(LLM_STAMP)
 
 test: $(STAMP) $(LLM_STAMP)
 	$(BIN)/python -m pytest
+
+# Build the wheel, install it with the ui extra in a clean venv, run `advisor ask --json` and
+# `advisor serve` from an empty folder (about 3 minutes, most of it pip; see tests/wheel_check.py).
+wheel-check: $(STAMP)
+	$(BIN)/python -m tests.wheel_check
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.core
