@@ -6,17 +6,17 @@ from __future__ import annotations
 import string
 import tomllib
 from functools import lru_cache
-from importlib import resources
-from importlib.abc import Traversable
+from pathlib import Path
 
 from advisor.errors import ConfigError
+from advisor.package_data import folder
 
-PROMPTS = resources.files("advisor.prompts")  # prompts/ of the repository, installed as package data
+PROMPTS = folder("advisor.prompts")  # prompts/ of the repository, installed as package data
 PLACEHOLDERS = {"group", "ambitions", "value", "threshold", "fields", "cards", "assumption", "text", "title", "why"}
 
 
 @lru_cache
-def phrases(name: str = "advice", directory: Traversable = PROMPTS) -> dict[str, dict[str, str]]:
+def phrases(name: str = "advice", directory: Path = PROMPTS) -> dict[str, dict[str, str]]:
     path = directory / f"{name}.toml"
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     languages = sorted(data)

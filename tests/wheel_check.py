@@ -73,7 +73,7 @@ def check(work: Path) -> None:
     with step(f"install {wheel.name}[ui] with its dependencies in a clean venv"):
         run([sys.executable, "-m", "venv", venv])
         run([bin_dir / "python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-             "--find-links", dist, "social-procurement-advisor[ui]"], cwd=here, env=env)
+             f"{wheel}[ui]"], cwd=here, env=env)   # the file itself: no index can offer another version
         installed = json.loads(run([bin_dir / "python", "-m", "pip", "list", "--format", "json"], env=env).stdout)
         heavy = [p["name"] for p in installed if p["name"].lower().startswith(FORBIDDEN)]
         if heavy:
