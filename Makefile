@@ -9,9 +9,9 @@ LLAMA_VERSION := 0.3.36
 WHEELS ?= $(HOME)/.cache/advisor/wheels
 LLM_STAMP := $(VENV)/.llm-installed
 
-.PHONY: install run test bench bench-load eval eval-retrieval llm clean
+.PHONY: install run test wheel-check bench bench-load eval eval-retrieval llm clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	# CPU build of torch, pinned: an unpinned torch pulls a multi-GB CUDA build.
@@ -21,6 +21,9 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The checkout keeps its index in ./data (`make clean` removes it); an installed advisor uses the
+# platform's user data folder. Use the same for the CLI here: ADVISOR_DATA_DIR=data .venv/bin/advisor …
+run: export ADVISOR_DATA_DIR ?= $(CURDIR)/data
 run: $(STAMP)
 	$(BIN)/advisor serve
 
@@ -38,6 +41,11 @@ llm: $(LLM_STAMP)
 
 test: $(STAMP) $(LLM_STAMP)
 	$(BIN)/python -m pytest
+
+# Build the wheel, install it with the ui extra in a clean venv, run `advisor ask --json` and
+# `advisor serve` from an empty folder (about 3 minutes, most of it pip; see tests/wheel_check.py).
+wheel-check: $(STAMP)
+	$(BIN)/python -m tests.wheel_check
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.core

@@ -26,7 +26,8 @@ def ensure_index(settings, out=sys.stderr) -> None:
 
     if Layout(settings.data_dir).exists():
         return
-    print(f"No index in {settings.data_dir}; ingesting {settings.corpus_dir} …", file=out)
+    print(f"advisor: no index yet in {settings.data_dir} (set ADVISOR_DATA_DIR or --data-dir to use another "
+          f"folder); ingesting the corpus in {settings.corpus_dir} …", file=out)
     report = ingest([settings.corpus_dir], settings)
     print(f"Indexed {report.passages} passages from {len(report.added)} documents "
           f"in {report.seconds:.1f} s.", file=out)
@@ -239,6 +240,31 @@ def cmd_feedback_export(args) -> int:
     return 0
 
 
+def cmd_info(args) -> int:
+    """Where the advisor keeps its data and what it serves, so nobody has to guess."""
+    from advisor import __version__
+    from advisor.index import Layout, current_version
+
+    settings = _settings(args)
+    version = current_version(settings.data_dir)
+    index = version or ("yes" if Layout(settings.data_dir).exists() else "none yet (built on first use)")
+    for label, value in (("version", __version__), ("data directory", settings.data_dir),
+                         ("index", index), ("corpus", settings.corpus_dir), ("embedder", settings.embedder),
+                         ("generator", settings.generator)):
+        print(f"{label + ':':16}{value}")
+    return 0
+
+
+def _data_dir_help() -> str:
+    """The data directory in force, for --help; a configuration error must not break --help."""
+    try:
+        from advisor.config import load_settings
+
+        return str(load_settings().data_dir)
+    except AdvisorError:
+        return "unknown, the configuration is invalid ('advisor info' says what is wrong)"
+
+
 def cmd_eval(args) -> int:
     from evals.runner import main as run_eval
 
@@ -246,8 +272,11 @@ def cmd_eval(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="advisor", description="Social procurement advisor.")
-    parser.add_argument("--data-dir", help="index folder (default: ADVISOR_DATA_DIR or ./data)")
+    parser = argparse.ArgumentParser(prog="advisor", description="Social procurement advisor.",
+                                     epilog=f"data directory (index, feedback): {_data_dir_help()}",
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)  # the path unwrapped
+    parser.add_argument("--data-dir", help="index and feedback folder (default: ADVISOR_DATA_DIR, else the "
+                        "platform's user data folder, e.g. ~/.local/share/social-procurement-advisor)")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("ingest", help="index documents (default: the bundled corpus)")
@@ -289,6 +318,9 @@ def build_parser() -> argparse.ArgumentParser:
     i = index_sub.add_parser("restore", help="check a backup and serve it as a new version")
     i.add_argument("archive")
     i.set_defaults(func=cmd_index_restore)
+
+    p = sub.add_parser("info", help="show the data directory, the served index and the configuration")
+    p.set_defaults(func=cmd_info)
 
     p = sub.add_parser("feedback", help="feedback given on answers")
     feedback_sub = p.add_subparsers(dest="feedback_command", required=True)

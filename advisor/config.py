@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -10,15 +12,30 @@ from pydantic import Field, SecretStr, ValidationError, field_validator, model_v
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from advisor.errors import ConfigError
+from advisor.package_data import folder
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-BUNDLED_CORPUS = REPO_ROOT / "corpus"
+BUNDLED_CORPUS = folder("advisor.corpus")  # corpus/ of the repository, installed as package data
+APP_NAME = "social-procurement-advisor"
+
+
+def default_data_dir() -> Path:
+    """The platform's place for a user's application data, never the current folder: on Linux the
+    XDG rule ($XDG_DATA_HOME if set and absolute, else ~/.local/share), on macOS ~/Library/Application
+    Support, on Windows %LOCALAPPDATA%."""
+    if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
+        return Path(os.environ["LOCALAPPDATA"]) / APP_NAME
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Application Support" / APP_NAME
+    xdg = os.environ.get("XDG_DATA_HOME", "")
+    return (Path(xdg) if os.path.isabs(xdg) else Path.home() / ".local" / "share") / APP_NAME
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ADVISOR_", env_file=".env", extra="ignore")
 
-    data_dir: Path = Field(Path("data"), description="Where the index lives.")
+    data_dir: Path = Field(default_factory=default_data_dir,
+                           description="Where the index and the feedback live (default: the platform's folder for "
+                           "user data, e.g. ~/.local/share/social-procurement-advisor).")
     corpus_dir: Path = Field(BUNDLED_CORPUS, description="The corpus ingested when no index exists.")
     embedder: str = Field(
         "none",

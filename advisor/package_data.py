@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from importlib import resources
 from importlib.abc import Traversable
+from pathlib import Path
 
 from advisor.errors import PackageDataError
 
@@ -27,3 +28,19 @@ def file(package: str, name: str) -> Traversable:
 
 def read_text(package: str, name: str) -> str:
     return file(package, name).read_text(encoding="utf-8")
+
+
+def folder(package: str) -> Path:
+    """The folder of a data package on disk, for code that walks it with pathlib (ingest, evals).
+
+    pip installs wheels unpacked, so this is the installed package's own folder (in a checkout,
+    the folder `package-dir` in pyproject.toml maps it to, e.g. corpus/ for advisor.corpus)."""
+    try:
+        root = resources.files(package)
+    except ModuleNotFoundError:
+        root = None
+    if not isinstance(root, Path) or not root.is_dir():
+        raise PackageDataError(f"the data package {package} is not installed as a folder ({root}); "
+                               "reinstall it (pip install --force-reinstall social-procurement-advisor) "
+                               "or, in a checkout, run 'make install'")
+    return root

@@ -8,10 +8,10 @@ import tomllib
 from functools import lru_cache
 from pathlib import Path
 
-from advisor.config import REPO_ROOT
 from advisor.errors import ConfigError
+from advisor.package_data import folder
 
-PROMPTS = REPO_ROOT / "prompts"
+PROMPTS = folder("advisor.prompts")  # prompts/ of the repository, installed as package data
 PLACEHOLDERS = {"group", "ambitions", "value", "threshold", "fields", "cards", "assumption", "text", "title", "why"}
 
 

@@ -5,16 +5,16 @@ from __future__ import annotations
 import string
 import tomllib
 from functools import lru_cache
-from pathlib import Path
+from importlib.abc import Traversable
 
-from advisor.config import REPO_ROOT
 from advisor.errors import ConfigError
+from advisor.package_data import file
 
 REQUIRED = {"system": set(), "answer": {"question", "passages", "context"}, "context_advice": {"advice"}}
 
 
 @lru_cache
-def prompts(path: Path = REPO_ROOT / "prompts" / "llm.toml") -> dict[str, dict[str, str]]:
+def prompts(path: Traversable = file("advisor.prompts", "llm.toml")) -> dict[str, dict[str, str]]:
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     for language in ("nl", "en"):
         table = data.get(language)

@@ -14,7 +14,9 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-GOLDEN_DIR = Path(__file__).parent / "golden"
+from advisor.package_data import folder
+
+GOLDEN_DIR = folder("evals") / "golden"
 FIELDS = {"id", "suite", "split", "language", "question", "evidence", "evidence_mode", "facts", "refuse",
           "history", "verdict", "criteria", "forbidden"}
 SUITES = {"facts", "advice", "multi", "refusal", "adversarial", "followup", "language"}

@@ -18,11 +18,12 @@ import tomllib
 from datetime import datetime, timezone
 from pathlib import Path
 
+from advisor.package_data import folder
 from evals import golden
 from evals.metrics import METRICS, score_all
 
 DEFAULT_COMPARE = ["langchain-baseline", "bm25-only", "dense-only"]
-THRESHOLDS = Path(__file__).parent / "thresholds.toml"
+THRESHOLDS = folder("evals") / "thresholds.toml"
 STAGES = ("retrieve", "compose", "generate", "total")
 
 

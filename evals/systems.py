@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import Protocol
 
 from advisor.config import BUNDLED_CORPUS, load_settings
+from advisor.package_data import folder
 from advisor.text import detect_language
 
-PLANTED = Path(__file__).parent / "planted"
+PLANTED = folder("evals") / "planted"
 
 
 def test_corpus() -> list[Path]:

@@ -14,6 +14,18 @@ from advisor.index import Index
 from ingest.pipeline import ingest
 
 
+@pytest.fixture(scope="session", autouse=True)
+def isolated_data_home(tmp_path_factory):
+    """For the whole session, before any session fixture or subprocess: the platform's user data
+    folder (XDG_DATA_HOME, the default data directory) and ADVISOR_DATA_DIR point at a temp dir, so no
+    test and no server it starts writes to ~/.local/share or to ./data, whatever the caller's environment."""
+    home = tmp_path_factory.mktemp("xdg-data-home")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_DATA_HOME", str(home))
+        patch.setenv("ADVISOR_DATA_DIR", str(home / "social-procurement-advisor"))
+        yield home
+
+
 @pytest.fixture(autouse=True)
 def isolated_settings(tmp_path, monkeypatch):
     """Point all state at a temp dir and forget cached settings, so no test touches ./data."""

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 
-from advisor.config import BUNDLED_CORPUS
 from advisor.knowledge import KnowledgeError, knowledge, load
+from advisor.package_data import read_text
 from tests.test_answer import check_grounded
 
 KB = knowledge()
@@ -115,7 +114,7 @@ def test_unknown_product_group_asks_for_it(advisor):
 
 def test_malformed_knowledge_files_are_refused_with_the_entry_named(tmp_path):
     for name in ("framework.toml", "criteria.toml", "legal.toml"):
-        shutil.copy(BUNDLED_CORPUS.parent / "advisor" / "knowledge" / name, tmp_path / name)
+        (tmp_path / name).write_text(read_text("advisor.knowledge", name), encoding="utf-8")
     load(tmp_path)
     text = (tmp_path / "criteria.toml").read_text(encoding="utf-8")
     (tmp_path / "criteria.toml").write_text(text.replace('applies_to = ["lighting"]', 'applies_to = ["lightning"]'),

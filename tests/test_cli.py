@@ -34,7 +34,7 @@ def test_ask_json_matches_the_api_contract(corpus_settings, corpus_index):
 
 def test_ask_ingests_the_bundled_corpus_on_first_use(tmp_path):
     out = run("ask", "Wat is social return?", data_dir=tmp_path / "fresh")
-    assert "No index" in out.stderr and "[1]" in out.stdout and "Bronnen:" in out.stdout
+    assert f"no index yet in {tmp_path / 'fresh'}" in out.stderr and "[1]" in out.stdout and "Bronnen:" in out.stdout
     assert Layout(tmp_path / "fresh").exists() and (tmp_path / "fresh" / "CURRENT").is_file()
 
 
@@ -55,3 +55,20 @@ def test_bad_setting_exits_2_naming_the_variable(tmp_path):
     assert result.returncode == 2
     assert "ADVISOR_EMBEDDER" in result.stderr and "unknown embedder 'bert-xl'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_without_a_data_dir_the_index_goes_to_the_user_data_folder_not_the_current_one(tmp_path):
+    """`advisor ask` in any folder leaves that folder alone and says where the index went."""
+    here, xdg = tmp_path / "somewhere", tmp_path / "xdg"
+    here.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ADVISOR_")} | {"XDG_DATA_HOME": str(xdg)}
+    result = subprocess.run([str(ADVISOR), "ask", "Wat is social return?"], cwd=here, env=env, capture_output=True,
+                            text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    data = xdg / "social-procurement-advisor"
+    assert str(data) in result.stderr and Layout(data).exists()
+    assert list(here.iterdir()) == []
+    info = subprocess.run([str(ADVISOR), "info"], cwd=here, env=env, capture_output=True, text=True, timeout=60)
+    assert f"data directory: {data}" in info.stdout and "index:" in info.stdout
+    helptext = subprocess.run([str(ADVISOR), "--help"], cwd=here, env=env, capture_output=True, text=True, timeout=60)
+    assert str(data) in helptext.stdout

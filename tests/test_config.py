@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from advisor.config import get_settings, load_settings
@@ -27,3 +29,13 @@ def test_invalid_settings_name_the_variable_and_the_fix(overrides, message):
 
 def test_local_model_directory_is_accepted(tmp_path):
     assert load_settings(embedder=str(tmp_path)).embedder == str(tmp_path)
+
+
+def test_default_data_dir_is_the_platform_user_data_folder(monkeypatch, tmp_path):
+    monkeypatch.delenv("ADVISOR_DATA_DIR")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    assert load_settings().data_dir == tmp_path / "xdg" / "social-procurement-advisor"
+    monkeypatch.setenv("XDG_DATA_HOME", "relative/ignored")   # the XDG rule: only absolute paths count
+    assert load_settings().data_dir == Path.home() / ".local" / "share" / "social-procurement-advisor"
+    monkeypatch.setenv("ADVISOR_DATA_DIR", str(tmp_path / "mine"))
+    assert load_settings().data_dir == tmp_path / "mine"

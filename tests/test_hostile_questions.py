@@ -13,7 +13,8 @@ import tomllib
 import httpx
 import pytest
 
-from advisor.config import REPO_ROOT, load_settings
+from advisor.config import load_settings
+from advisor.package_data import read_text
 from ingest.pipeline import ingest
 from tests.llm_server import llama_available, llama_server
 from tests.server import running_server
@@ -34,7 +35,7 @@ def letters(text: str) -> str:
 
 def prompt_lines() -> list[str]:
     """Every line of the LLM prompts long enough to be recognised if an answer repeated it."""
-    prompts = tomllib.loads((REPO_ROOT / "prompts" / "llm.toml").read_text(encoding="utf-8"))
+    prompts = tomllib.loads(read_text("advisor.prompts", "llm.toml"))
     lines = []
     for language in prompts.values():
         for template in language.values():

@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from advisor import __version__
 from advisor.api.blocking import StageTimeout
 from advisor.api.deps import AdminRefused
+from advisor.api.docs import add_docs
 from advisor.api.middleware import GuardMiddleware
 from advisor.api.routes import ask, criteria, documents, feedback, health, openai_compat
 from advisor.api.state import AppState
@@ -57,6 +58,7 @@ def create_app(settings: Settings | None = None, ui: bool = True) -> FastAPI:
         yield
 
     app = FastAPI(title="Social procurement advisor", version=__version__, lifespan=lifespan,
+                  docs_url=None, redoc_url=None,  # served by add_docs, without a CDN
                   description="Grounded answers on social public procurement, with verbatim citations, a reservation "
                               "verdict and a criteria menu. Errors are RFC 9457 problem documents.")
     app.state.app_state = state
@@ -64,6 +66,7 @@ def create_app(settings: Settings | None = None, ui: bool = True) -> FastAPI:
     for router in (health.router, ask.router, criteria.router, documents.router, feedback.router,
                    openai_compat.router):
         app.include_router(router)
+    add_docs(app)
     app.add_middleware(GuardMiddleware, state=state)
 
     @app.api_route("/v1/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False)

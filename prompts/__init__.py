@@ -1,0 +1,2 @@
+"""The answer phrases and LLM prompts (TOML), installed as `advisor.prompts`; read through
+`importlib.resources`."""
