@@ -12,7 +12,15 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 
 from advisor.model import Answer, Hit
 
-SSE = {"text/event-stream": {"schema": {"type": "string", "description": "Server-Sent Events, with `stream: true`."}}}
+
+
+def sse_content(events: list[str], data: str) -> dict:
+    """The OpenAPI content of a Server-Sent Events reply (with `stream: true`): the schema of one event."""
+    return {"text/event-stream": {"schema": {
+        "type": "object", "required": ["data"], "description": "One Server-Sent Event.",
+        "properties": {"event": {"type": "string", "enum": events}, "data": {"type": "string", "description": data}}}}}
+
+
 _NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 

@@ -8,7 +8,7 @@ from fastapi.responses import StreamingResponse
 from advisor.api import blocking
 from advisor.api.deps import AdvisorDep, StateDep
 from advisor.api.errors import Problem, problem_for
-from advisor.api.schemas import SSE, AskRequest, SearchRequest, SearchResponse
+from advisor.api.schemas import AskRequest, SearchRequest, SearchResponse, sse_content
 from advisor.model import Answer
 
 router = APIRouter(prefix="/v1", tags=["ask"])
@@ -17,6 +17,8 @@ STREAM_DOC = ("With `\"stream\": true` the answer comes as Server-Sent Events: `
               "`{\"text\": …}` for each part of the answer, then one `event: final` whose data is the whole "
               "answer object (citations, verdict, criteria, intake). An error mid-stream is an `event: error` "
               "with a problem document.")
+EVENTS = sse_content(["delta", "final", "error"],
+                     "JSON: {\"text\": …} for delta, the Answer for final, a problem document for error.")
 
 
 def sse(event: str, data: dict) -> str:
@@ -24,9 +26,8 @@ def sse(event: str, data: dict) -> str:
 
 
 @router.post("/ask", response_model=Answer, description=STREAM_DOC,
-             responses={200: {"content": SSE}, 413: {"model": Problem},
-                        422: {"model": Problem}, 429: {"model": Problem}, 503: {"model": Problem},
-                        504: {"model": Problem}})
+             responses={200: {"content": EVENTS}, 413: {"model": Problem}, 422: {"model": Problem},
+                        429: {"model": Problem}, 503: {"model": Problem}, 504: {"model": Problem}})
 async def ask(body: AskRequest, advisor: AdvisorDep, state: StateDep):
     """Answer a question with numbered citations to verbatim passages (or a refusal)."""
     history = [m.model_dump() for m in body.history]

@@ -15,12 +15,14 @@ from fastapi.responses import StreamingResponse
 from advisor.api import blocking
 from advisor.api.deps import AdvisorDep, StateDep
 from advisor.api.errors import Problem, problem_for
-from advisor.api.schemas import SSE, ChatChoice, ChatCompletion, ChatReply, ChatRequest, ModelCard, ModelList
+from advisor.api.schemas import ChatChoice, ChatCompletion, ChatReply, ChatRequest, ModelCard, ModelList, sse_content
 from advisor.errors import InvalidQuestionError
 from advisor.model import Answer
 
 router = APIRouter(prefix="/v1", tags=["openai-compatible"])
 MODEL_ID = "social-procurement-advisor"
+CHUNKS = sse_content(["message"], "A chat.completion.chunk as JSON (the last one carries `advisor`), "
+                                  "{\"error\": problem document}, or [DONE].")
 
 
 def _text(content) -> str:
@@ -46,7 +48,7 @@ def models() -> ModelList:
 
 
 @router.post("/chat/completions", response_model=ChatCompletion,
-             responses={200: {"content": SSE}, 413: {"model": Problem}, 422: {"model": Problem},
+             responses={200: {"content": CHUNKS}, 413: {"model": Problem}, 422: {"model": Problem},
                         429: {"model": Problem}, 504: {"model": Problem}})
 async def chat_completions(body: ChatRequest, advisor: AdvisorDep, state: StateDep):
     """Answer the last user message; earlier user and assistant messages are the conversation.
