@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
+from advisor.knowledge import Evidence, LegalCard
 from advisor.model import Answer, Hit
 
 
@@ -87,11 +88,6 @@ class SuggestRequest(IntakeIn):
     reservation: bool = Field(False, description="Also give the reservation verdict.")
 
 
-class EvidenceOut(BaseModel):
-    doc_id: str = Field(description="The document the anchor sits in.")
-    anchor: str = Field(description="Text of the document that supports the entry (its citation is cut around it).")
-
-
 class ConditionsOut(BaseModel):
     """When a criterion applies, beyond its product groups; null means no condition."""
     value: Literal["above", "below"] | None = Field(None, description="Only above / below the European threshold.")
@@ -110,7 +106,8 @@ class CriterionOut(BaseModel):
     why_nl: str
     why_en: str
     draft_clause_nl: dict[str, str] = Field(description="The draft clause per jurisdiction (be, nl).")
-    evidence: list[EvidenceOut]
+    evidence: list[Evidence] = Field(description="Where the corpus supports it: a document and an anchor text "
+                                                 "(the citation is cut around it).")
 
 
 class ProductGroupOut(BaseModel):
@@ -127,22 +124,11 @@ class ThresholdOut(BaseModel):
     source: str
 
 
-class LegalCardOut(BaseModel):
-    id: str
-    jurisdiction: str
-    title: str
-    title_en: str
-    summary_nl: str
-    summary_en: str
-    source: str
-    corpus_evidence: list[EvidenceOut] = Field(description="Where the corpus speaks of the same law, if it does.")
-
-
 class CatalogueOut(BaseModel):
     criteria: list[CriterionOut]
     product_groups: list[ProductGroupOut]
     threshold: ThresholdOut
-    legal_basis: list[LegalCardOut]
+    legal_basis: list[LegalCard] = Field(description="The legal-basis cards (legislation named, never quoted).")
 
 
 class SearchRequest(BaseModel):
