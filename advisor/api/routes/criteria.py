@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from dataclasses import asdict
-
 from fastapi import APIRouter
 
 from advisor.api.deps import AdvisorDep
@@ -24,13 +22,13 @@ def catalogue() -> CatalogueOut:
             conditions=ConditionsOut(value=c.value, framework_agreement=c.framework_agreement or None,
                                      jurisdiction=c.jurisdiction, framework_only=c.framework_only or None),
             legal_basis={k: list(v) for k, v in c.legal_basis.items()}, why_nl=c.why_nl, why_en=c.why_en,
-            draft_clause_nl=c.draft_clause_nl, evidence=[asdict(e) for e in c.evidence]) for c in kb.criteria.values()],
+            draft_clause_nl=c.draft_clause_nl, evidence=list(c.evidence)) for c in kb.criteria.values()],
         product_groups=[ProductGroupOut(id=g.id, name_nl=g.name_nl, name_en=g.name_en, ambitions=list(g.ambitions),
                                         reservation_priority=g.reservation_priority)
                         for g in kb.product_groups.values()],
         threshold=ThresholdOut(amount_eur=kb.threshold.amount_eur, as_of=kb.threshold.as_of,
                                source=kb.threshold.source),
-        legal_basis=[asdict(card) for card in kb.legal.values()])
+        legal_basis=list(kb.legal.values()))
 
 
 @router.post("/suggest", response_model=Answer, responses={422: {"model": Problem}})
