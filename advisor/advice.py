@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from advisor import model
 from advisor.citations import CitationList
 from advisor.intake import Intake
 from advisor.knowledge import Criterion, Knowledge, ProductGroup
@@ -20,8 +21,8 @@ BASE_CHECKS = ("check_nature", "check_duration", "check_proximity", "check_cost"
 @dataclass
 class Advice:
     intake: Intake
-    verdict: dict | None
-    criteria: list[dict]
+    verdict: model.Verdict | None
+    criteria: list[model.Criterion]
     lines: list[str] = field(default_factory=list)
 
 
@@ -56,7 +57,7 @@ def applicable(criterion: Criterion, intake: Intake, group: ProductGroup | None,
 
 
 def menu(intake: Intake, kb: Knowledge, citations: CitationList, language: str, reservable: str | None,
-         size: int = 5, without_reservation: bool = False) -> list[dict]:
+         size: int = 5, without_reservation: bool = False) -> list[model.Criterion]:
     """The `size` best-ranked instruments that fit the intake and have a supporting passage."""
     group = kb.product_groups.get(intake.product_group) if intake.product_group else None
     chosen = [c for c in kb.criteria.values() if applicable(c, intake, group, kb)
@@ -70,22 +71,23 @@ def menu(intake: Intake, kb: Knowledge, citations: CitationList, language: str, 
         if not cites:
             continue  # no supporting passage in this index: the instrument is not put forward
         cards = [kb.legal[i] for i in c.legal_basis.get(intake.jurisdiction or "be", ())]
-        out.append({"id": c.id, "title": c.title(language), "why": c.why(language),
-                    "legal_basis": [{"id": card.id, "title": card.title_en if language == "en" else card.title,
-                                     "source": card.source} for card in cards],
-                    "draft_clause": c.draft_clause_nl[intake.jurisdiction or "be"], "cites": cites})
+        out.append(model.Criterion(
+            id=c.id, title=c.title(language), why=c.why(language),
+            legal_basis=[model.LegalBasis(id=card.id, title=card.title_en if language == "en" else card.title,
+                                          source=card.source) for card in cards],
+            draft_clause=c.draft_clause_nl[intake.jurisdiction or "be"], cites=cites))
     return out
 
 
-def verdict(intake: Intake, kb: Knowledge, citations: CitationList, language: str) -> dict:
+def verdict(intake: Intake, kb: Knowledge, citations: CitationList, language: str) -> model.Verdict:
     group = kb.product_groups.get(intake.product_group) if intake.product_group else None
-    reasons: list[dict] = []
+    reasons: list[model.Reason] = []
 
     def reason(text: str, *evidence) -> None:
         cites = [n for n in (citations.first(e) if isinstance(e, (list, tuple)) else citations.evidence(e)
                              for e in evidence) if n]
         if cites:
-            reasons.append({"text": text, "cites": cites})
+            reasons.append(model.Reason(text=text, cites=cites))
 
     suitability = kb.criteria["reserved_contract"].evidence[1:]
     checks = [say(language, key) for key in BASE_CHECKS]
@@ -96,13 +98,13 @@ def verdict(intake: Intake, kb: Knowledge, citations: CitationList, language: st
 
     if group is None:
         reason(say(language, "reason_suitability"), suitability)
-        return {"reservable": "unknown", "reasons": reasons, "checks": checks}
+        return model.Verdict(reservable="unknown", reasons=reasons, checks=checks)
 
     name = group.name(language)
     if intake.jurisdiction == "nl":
         reason(say(language, "reason_nl_jurisdiction"), kb.legal["nl_aw2012_art282"].corpus_evidence)
         reason(say(language, "reason_suitability"), suitability)
-        return {"reservable": "conditional", "reasons": reasons, "checks": checks}
+        return model.Verdict(reservable="conditional", reasons=reasons, checks=checks)
 
     if not group.reservation_priority:
         s1_table = kb.product_groups["green_maintenance"].evidence
@@ -110,7 +112,7 @@ def verdict(intake: Intake, kb: Knowledge, citations: CitationList, language: st
         others = [a for a in group.ambitions if a != "S1"]
         if others:
             reason(say(language, "reason_other_ambitions", group=name, ambitions=", ".join(others)), group.evidence)
-        return {"reservable": "no", "reasons": reasons, "checks": []}
+        return model.Verdict(reservable="no", reasons=reasons, checks=[])
 
     reason(say(language, "reason_priority", group=name[:1].upper() + name[1:]), group.evidence)
     reason(say(language, "reason_reserve_objective"), kb.criteria["reserved_contract"].evidence[:1])
@@ -121,7 +123,7 @@ def verdict(intake: Intake, kb: Knowledge, citations: CitationList, language: st
         reason(say(language, key, value=_euro(intake.value_eur, language), threshold=threshold), evidence)
     reason(say(language, "reason_suitability"), suitability)
     reservable = "yes" if intake.value_eur is not None and intake.value_eur <= kb.threshold.amount_eur else "conditional"
-    return {"reservable": reservable, "reasons": reasons, "checks": checks}
+    return model.Verdict(reservable=reservable, reasons=reasons, checks=checks)
 
 
 def advise(intake: Intake, kb: Knowledge, citations: CitationList, language: str, reservation: bool,
@@ -130,22 +132,22 @@ def advise(intake: Intake, kb: Knowledge, citations: CitationList, language: str
     said they will not reserve, so the menu leaves reservation out."""
     group = kb.product_groups.get(intake.product_group) if intake.product_group else None
     result = verdict(intake, kb, citations, language) if reservation else None
-    items = menu(intake, kb, citations, language, result["reservable"] if result else None, menu_size,
+    items = menu(intake, kb, citations, language, result.reservable if result else None, menu_size,
                  declined_reservation)
     lines: list[str] = []
     if result:
-        lines.append(say(language, f"verdict_{result['reservable']}"))
-        if result["reasons"]:
+        lines.append(say(language, f"verdict_{result.reservable}"))
+        if result.reasons:
             lines.append(say(language, "why"))
-            lines += [f"- {_marked(r['text'], *r['cites'])}" for r in result["reasons"]]
-        if result["checks"]:
+            lines += [f"- {_marked(r.text, *r.cites)}" for r in result.reasons]
+        if result.checks:
             lines.append(say(language, "checks"))
-            lines += [f"- {c}" for c in result["checks"]]
+            lines += [f"- {c}" for c in result.checks]
     shown = items
     if shown:
-        heading = "menu_alternatives" if result and result["reservable"] == "no" else "menu"
+        heading = "menu_alternatives" if result and result.reservable == "no" else "menu"
         lines.append(say(language, heading))
-        lines += [f"- {_marked(say(language, 'menu_item', title=i['title'], why=i['why']), *i['cites'])}" for i in shown]
+        lines += [f"- {_marked(say(language, 'menu_item', title=i.title, why=i.why), *i.cites)}" for i in shown]
     if group and group.example:
         n = citations.evidence(group.example)
         if n:
@@ -153,10 +155,10 @@ def advise(intake: Intake, kb: Knowledge, citations: CitationList, language: str
             lines.append(say(language, "example"))
             lines.append(f"- {_marked('„' + quote + '”', n)}")
     card_ids = []
-    if result and result["reservable"] != "no":
+    if result and result.reservable != "no":
         card_ids += list(kb.criteria["reserved_contract"].legal_basis.get(intake.jurisdiction, ()))
     if shown:
-        card_ids += [b["id"] for i in shown for b in i["legal_basis"]]
+        card_ids += [b.id for i in shown for b in i.legal_basis]
     card_ids = list(dict.fromkeys(card_ids))
     if card_ids:
         titles = "; ".join(kb.legal[c].title_en if language == "en" else kb.legal[c].title for c in card_ids)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from advisor.compose import Citation
+from advisor.model import Citation
 from advisor.index import Index
 from advisor.knowledge import Evidence
 from advisor.passage import Passage
@@ -33,7 +33,7 @@ class CitationList:
         if len(self.items) >= self.limit:
             return None
         n = len(self.items) + 1
-        self.items.append(Citation(n, passage, self.index.document_text(passage.doc_id)[start:end], start, end))
+        self.items.append(Citation.of(n, passage, self.index.document_text(passage.doc_id)[start:end], start, end))
         self._by_key[key] = n
         return n
 
@@ -66,7 +66,7 @@ class CitationList:
         kept = []
         for old in order:
             c = self.items[old - 1]
-            kept.append(Citation(mapping[old], c.passage, c.quote, c.start, c.end))
+            kept.append(c.renumbered(mapping[old]))
         self.items = kept
         self._by_key = {(c.passage.id, c.start, c.end): c.n for c in kept}
         return re.sub(r"\[(\d+)\]", lambda m: f"[{mapping.get(int(m.group(1)), m.group(1))}]", text), mapping

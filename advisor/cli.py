@@ -168,17 +168,17 @@ def cmd_ask(args) -> int:
 
     settings = _settings(args)
     ensure_index(settings)
-    result = Advisor(settings).ask(args.question).to_dict()
+    answer = Advisor(settings).ask(args.question)
     if args.json:
-        print(json.dumps(result, ensure_ascii=False, indent=2))
+        print(answer.model_dump_json(indent=2))
         return 0
-    print(result["answer"])
-    if result["citations"]:
-        print("\nBronnen:" if result["language"] == "nl" else "\nSources:")
-        for c in result["citations"]:
-            where = ", ".join(x for x in (f"p. {c['page']}" if c["page"] else "", c["section"]) if x)
-            print(f"[{c['n']}] {c['title']}" + (f" — {where}" if where else ""))
-            print(f"    „{' '.join(c['quote'].split())}”")
+    print(answer.answer)
+    if answer.citations:
+        print("\nBronnen:" if answer.language == "nl" else "\nSources:")
+        for c in answer.citations:
+            where = ", ".join(x for x in (f"p. {c.page}" if c.page else "", c.section) if x)
+            print(f"[{c.n}] {c.title}" + (f" — {where}" if where else ""))
+            print(f"    „{' '.join(c.quote.split())}”")
     return 0
 
 
@@ -189,7 +189,7 @@ def cmd_search(args) -> int:
     ensure_index(settings)
     hits = Advisor(settings).search(args.query, args.k)
     if args.json:
-        print(json.dumps([h.to_dict() for h in hits], ensure_ascii=False, indent=2))
+        print(json.dumps([h.public().model_dump(mode="json") for h in hits], ensure_ascii=False, indent=2))
         return 0
     for rank, hit in enumerate(hits, start=1):
         p = hit.passage

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from advisor.concepts import Concept
+from advisor.model import Citation
 from advisor.passage import Passage
 from advisor.retrieval import Hit
 from advisor.scope import addresses_assistant
@@ -29,20 +30,6 @@ class Sentence:
     end: int
     clean: str
     score: float = 0.0
-
-
-@dataclass
-class Citation:
-    n: int
-    passage: Passage
-    quote: str
-    start: int
-    end: int
-
-    def to_dict(self) -> dict:
-        p = self.passage
-        return {"n": self.n, "doc_id": p.doc_id, "title": p.title, "page": p.page, "section": p.section,
-                "quote": self.quote, "text": p.text, "url": p.url, "passage_id": p.id}
 
 
 @dataclass
@@ -161,7 +148,7 @@ def compose(hits: list[Hit], found: list[Concept], language: str, texts, max_pas
         if end - start > 900 or any(g.strip() for g in gaps):  # text left out between: quote the best one only
             best = max(group, key=lambda s: s.score)
             start, end = best.start, best.end
-        citations.append(Citation(n, group[0].passage, doc_text[start:end], start, end))
+        citations.append(Citation.of(n, group[0].passage, doc_text[start:end], start, end))
         statement = " ".join(s.clean for s in group)
         lines.append(f"- „{statement}” [{n}]" if language == "en" else f"- {statement} [{n}]")
     return Composition(INTRO[language] + "\n\n" + "\n".join(lines), citations)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import time
-import uuid
-from dataclasses import dataclass, field
 
 from advisor import intake as intake_module
 from advisor.advice import advise
@@ -15,8 +13,9 @@ from advisor.generators import get_generator
 from advisor.knowledge import knowledge
 from advisor.concepts import concepts, coverage
 from advisor.config import Settings
-from advisor.errors import InvalidQuestionError, QuestionTooLongError
+from advisor.errors import BackendError, BackendTimeout, InvalidQuestionError, QuestionTooLongError, ValidationFailed
 from advisor.index import Index
+from advisor.model import Answer, Timings, Validation
 from advisor.retrieval import Hit, HybridRetriever
 from advisor.scope import in_domain, is_offtopic_task, is_steering
 from advisor.text import content_words, detect_language
@@ -32,32 +31,6 @@ REFUSAL = {
 }
 COVERAGE_PASSAGES = 3
 FOLLOW_UP_WORDS = 6
-
-
-@dataclass
-class Answer:
-    answer: str
-    language: str
-    refused: bool
-    citations: list = field(default_factory=list)
-    criteria: list = field(default_factory=list)
-    verdict: dict | None = None
-    intake: dict | None = None
-    timings_ms: dict = field(default_factory=dict)
-    refusal_reason: str | None = None
-    coverage: float | None = None
-    answer_id: str = field(default_factory=lambda: uuid.uuid4().hex)
-    generator: str = "extractive"
-    fallback_reason: str | None = None
-    validation: dict | None = None
-
-    def to_dict(self) -> dict:
-        return {"answer_id": self.answer_id, "generator": self.generator, "fallback_reason": self.fallback_reason,
-                "validation": self.validation, "answer": self.answer, "language": self.language, "refused": self.refused,
-                "citations": [c.to_dict() for c in self.citations], "criteria": self.criteria,
-                "verdict": self.verdict, "intake": self.intake, "timings_ms": self.timings_ms,
-                "refusal_reason": self.refusal_reason,
-                "coverage": None if self.coverage is None else round(self.coverage, 3)}
 
 
 class Advisor:
@@ -135,7 +108,7 @@ class Advisor:
             advised.coverage = share
             advised = self._with_llm(advised, question, hits, language, timings)
             timings["total"] = round((time.perf_counter() - started) * 1000, 2)
-            advised.timings_ms = timings
+            advised.timings_ms = Timings(**timings)
             return advised
         composition = compose(hits[:self.settings.max_citations + 2], found, language,
                               self.index.document_text, self.settings.max_citations)
@@ -144,10 +117,11 @@ class Advisor:
             answer = self._refuse(language, "no passage sentence answers it", started, timings)
             answer.coverage = share
             return answer
-        answer = Answer(composition.answer, language, False, composition.citations, coverage=share)
+        answer = Answer(answer=composition.answer, language=language, refused=False,
+                        citations=composition.citations, coverage=share)
         answer = self._with_llm(answer, question, hits, language, timings)
         timings["total"] = round((time.perf_counter() - started) * 1000, 2)
-        answer.timings_ms = timings
+        answer.timings_ms = Timings(**timings)
         return answer
 
     def _with_llm(self, base: Answer, question: str, hits: list[Hit], language: str, timings: dict) -> Answer:
@@ -166,25 +140,25 @@ class Advisor:
         try:
             reply = llm.generate_with_timeout(self.generator, messages, self.settings.llm_timeout_s)
             checked = llm.validate(reply, passages, language, self.index.document_text, renumber=not advice)
-        except llm.ValidationFailed as exc:
+        except ValidationFailed as exc:
             reason = f"validation: {exc.reason}"
-        except TimeoutError as exc:
+        except BackendTimeout as exc:
             reason = f"timeout: {exc}"
-        except llm.BackendError as exc:  # its message is already a safe summary
-            kind = "timeout" if "timeout" in str(exc).split(":")[0].lower() else "backend error"
-            reason = f"{kind}: {exc}"
-        except Exception as exc:  # a backend that errors must never fail the request
-            kind = "timeout" if "timeout" in type(exc).__name__.lower() else "backend error"
-            reason = f"{kind}: {type(exc).__name__}: {str(exc)[:200]}"
+        except BackendError as exc:  # its message is already a safe summary
+            reason = f"backend error: {exc}"
+        except Exception as exc:  # a failing validator must never fail the request either
+            reason = f"backend error: {type(exc).__name__}: {str(exc)[:200]}"
         else:
             timings["generate"] = llm.elapsed_ms(started)
-            validation = {"removed_markers": checked.removed_markers, "dropped_statements": checked.dropped_statements}
+            validation = Validation(removed_markers=checked.removed_markers,
+                                    dropped_statements=checked.dropped_statements)
             if advice:
-                return Answer(checked.text + "\n\n" + base.answer, language, False, base.citations,
-                              criteria=base.criteria, verdict=base.verdict, intake=base.intake, coverage=base.coverage,
-                              generator=self.generator.name, validation=validation)
-            return Answer(checked.text, language, False, checked.citations, coverage=base.coverage,
-                          generator=self.generator.name, validation=validation)
+                return Answer(answer=checked.text + "\n\n" + base.answer, language=language, refused=False,
+                              citations=base.citations, criteria=base.criteria, verdict=base.verdict,
+                              intake=base.intake, coverage=base.coverage, generator=self.generator.name,
+                              validation=validation)
+            return Answer(answer=checked.text, language=language, refused=False, citations=checked.citations,
+                          coverage=base.coverage, generator=self.generator.name, validation=validation)
         timings["generate"] = llm.elapsed_ms(started)
         base.generator, base.fallback_reason = "extractive-fallback", reason
         return base
@@ -222,17 +196,18 @@ class Advisor:
         citations = CitationList(self.index, self.settings.max_advice_citations)
         result = advise(contract, self.knowledge, citations, language, reservation, menu_size=self.settings.max_criteria)
         answer = self._advice_answer(result, citations, language)
-        answer.timings_ms = {"total": round((time.perf_counter() - started) * 1000, 2)}
+        answer.timings_ms = Timings(total=round((time.perf_counter() - started) * 1000, 2))
         return answer
 
     def _advice_answer(self, result, citations: CitationList, language: str) -> Answer:
         """Keep the citations the prose uses, renumbered, and point the structured cites at them."""
         text, renumber = citations.compact("\n".join(result.lines))
-        for item in [*result.criteria, *((result.verdict or {}).get("reasons", []))]:
-            item["cites"] = [renumber[n] for n in item["cites"] if n in renumber]
-        return Answer(text, language, False, citations.items, criteria=result.criteria, verdict=result.verdict,
-                      intake=result.intake.to_dict(self.knowledge))
+        for item in [*result.criteria, *(result.verdict.reasons if result.verdict else [])]:
+            item.cites = [renumber[n] for n in item.cites if n in renumber]
+        return Answer(answer=text, language=language, refused=False, citations=citations.items,
+                      criteria=result.criteria, verdict=result.verdict, intake=result.intake.summary(self.knowledge))
 
     def _refuse(self, language: str, reason: str, started: float, timings: dict) -> Answer:
-        timings = dict(timings, total=round((time.perf_counter() - started) * 1000, 2))
-        return Answer(REFUSAL[language], language, True, timings_ms=timings, refusal_reason=reason)
+        timings = Timings(**{**timings, "total": round((time.perf_counter() - started) * 1000, 2)})
+        return Answer(answer=REFUSAL[language], language=language, refused=True, timings_ms=timings,
+                      refusal_reason=reason)

@@ -40,3 +40,37 @@ class QuestionTooLongError(InvalidQuestionError):
 
 class PackageDataError(ConfigError):
     """A file the installed package should ship (knowledge, resources, prompts, corpus) is missing."""
+
+
+class NotFoundError(AdvisorError):
+    """A document or passage the request names does not exist."""
+
+
+class AccessDenied(AdvisorError):
+    """An admin request without the right key, or with admin endpoints switched off."""
+
+
+class AnswerTimeout(AdvisorError):
+    """An answer (or another request's work) took longer than its configured time limit."""
+
+
+class BackendError(AdvisorError):
+    """The LLM backend failed. The message says how, never what the server sent back: an error
+    body can echo the request's credentials, and the reason ends up in answers and logs."""
+
+
+class BackendTimeout(BackendError):
+    """The LLM backend gave no reply within ADVISOR_LLM_TIMEOUT_S."""
+
+    @classmethod
+    def after(cls, timeout_s: float, cause: BaseException | None = None) -> "BackendTimeout":
+        named = f" ({type(cause).__name__})" if cause is not None else ""
+        return cls(f"the LLM gave no reply within {timeout_s:g} s{named}")
+
+
+class ValidationFailed(AdvisorError):
+    """An LLM reply the validator cannot stand behind; the extractive answer is used instead."""
+
+    def __init__(self, reason: str):
+        self.reason = reason
+        super().__init__(reason)

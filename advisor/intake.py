@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field, fields
 
+from advisor import model
 from advisor.knowledge import Knowledge, knowledge
 from advisor.text import fold
 
@@ -84,16 +85,15 @@ class Intake:
             values["value_basis"] = newer.value_basis
         return Intake(**values)
 
-    def to_dict(self, kb: Knowledge | None = None) -> dict:
+    def summary(self, kb: Knowledge | None = None) -> model.Intake:
+        """The intake as the answer reports it, with what the knowledge says about its group and value."""
         kb = kb or knowledge()
-        data = asdict(self)
         group = kb.product_groups.get(self.product_group) if self.product_group else None
-        data["product_group_name"] = group.name_nl if group else None
-        data["reservation_priority_group"] = group.reservation_priority if group else None
-        data["above_threshold"] = (None if self.value_eur is None else self.value_eur > kb.threshold.amount_eur)
-        data["threshold_eur"] = kb.threshold.amount_eur
-        data["missing"] = self.missing
-        return data
+        return model.Intake(
+            **asdict(self), product_group_name=group.name_nl if group else None,
+            reservation_priority_group=group.reservation_priority if group else None,
+            above_threshold=None if self.value_eur is None else self.value_eur > kb.threshold.amount_eur,
+            threshold_eur=kb.threshold.amount_eur, missing=self.missing)
 
 
 def parse_amount(text: str) -> tuple[float, str] | None:

@@ -20,7 +20,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from advisor import prompting
-from advisor.compose import Citation, passage_sentences
+from advisor.compose import passage_sentences
+from advisor.errors import BackendError, BackendTimeout, ValidationFailed
+from advisor.model import Citation
 from advisor.passage import Passage
 from advisor.scope import addresses_assistant
 from advisor.text import LANGUAGES, content_words, detect_language, stem, words
@@ -29,12 +31,6 @@ MAX_CHARS = 2500
 ECHO_WORDS = 6  # this many words in a row from a prompt make a statement an echo of the prompt
 _MARKER_GROUP = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-Þ\"“‘(\-•*])|\n+")
-
-
-class ValidationFailed(Exception):
-    def __init__(self, reason: str):
-        self.reason = reason
-        super().__init__(reason)
 
 
 @dataclass
@@ -154,14 +150,9 @@ def _cite(n: int, passage: Passage, wanted: set[str], texts) -> Citation:
     source = texts(passage.doc_id)
     sentences = passage_sentences(passage, source, 1)
     if not sentences:
-        return Citation(n, passage, passage.text, passage.start, passage.end)
+        return Citation.of(n, passage, passage.text, passage.start, passage.end)
     best = max(sentences, key=lambda s: (len(_terms(s.clean) & wanted), -s.start))
-    return Citation(n, passage, source[best.start:best.end], best.start, best.end)
-
-
-class BackendError(Exception):
-    """The LLM backend failed. The message says how, never what the server sent back: an error
-    body can echo the request's credentials, and the reason ends up in answers and logs."""
+    return Citation.of(n, passage, source[best.start:best.end], best.start, best.end)
 
 
 STATUS_HINTS = {401: "check ADVISOR_LLM_API_KEY", 403: "check ADVISOR_LLM_API_KEY",
@@ -181,17 +172,19 @@ def describe_failure(exc: Exception) -> str:
 
 
 def generate_with_timeout(generator, messages: list[dict], timeout_s: float) -> str:
-    """The backend's reply, or TimeoutError after timeout_s (the call is abandoned, not waited for),
-    or BackendError with a summary that carries nothing the server sent."""
+    """The backend's reply, or BackendTimeout after timeout_s (the call is abandoned, not waited
+    for), or BackendError with a summary that carries nothing the server sent."""
     pool = ThreadPoolExecutor(max_workers=1)
     future = pool.submit(generator.generate, messages, timeout_s)
     try:
         return future.result(timeout=timeout_s)
     except FutureTimeout:
-        raise TimeoutError(f"the LLM gave no reply within {timeout_s:g} s") from None
+        raise BackendTimeout.after(timeout_s) from None
+    except BackendError:  # the backend's own typed error (BackendTimeout included): already safe
+        raise
+    except TimeoutError as exc:  # socket and asyncio timeouts
+        raise BackendTimeout.after(timeout_s, exc) from None
     except Exception as exc:
-        if "timeout" in type(exc).__name__.lower() or isinstance(exc, TimeoutError):
-            raise TimeoutError(f"the LLM gave no reply within {timeout_s:g} s ({type(exc).__name__})") from None
         raise BackendError(describe_failure(exc)) from None
     finally:
         pool.shutdown(wait=False, cancel_futures=True)

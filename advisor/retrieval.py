@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from advisor import model
 from advisor.config import Settings
 from advisor.embedders import get_embedder
 from advisor.index import Index
@@ -21,12 +22,13 @@ class Hit:
     dense_rank: int | None = None
     dense_score: float = 0.0
 
-    def to_dict(self) -> dict:
+    def public(self) -> model.Hit:
+        """The hit as the contract shows it (API, CLI --json)."""
         p = self.passage
-        return {"id": p.id, "doc_id": p.doc_id, "title": p.title, "page": p.page, "section": p.section,
-                "url": p.url, "text": p.text, "score": round(self.score, 6),
-                "lexical_rank": self.lexical_rank, "lexical_score": round(self.lexical_score, 4),
-                "dense_rank": self.dense_rank, "dense_score": round(self.dense_score, 4)}
+        return model.Hit(id=p.id, doc_id=p.doc_id, title=p.title, page=p.page, section=p.section, url=p.url,
+                         text=p.text, score=round(self.score, 6), lexical_rank=self.lexical_rank,
+                         lexical_score=round(self.lexical_score, 4), dense_rank=self.dense_rank,
+                         dense_score=round(self.dense_score, 4))
 
 
 class HybridRetriever:

@@ -60,8 +60,8 @@ def main(argv=None) -> None:
                 t = time.perf_counter()
                 result = advisor.ask(q)
                 in_process.append((time.perf_counter() - t) * 1000)
-                if "retrieve" in result.timings_ms:  # steering refusals never search
-                    retrieve.append(result.timings_ms["retrieve"])
+                if result.timings_ms.retrieve is not None:  # steering refusals never search
+                    retrieve.append(result.timings_ms.retrieve)
         with running_server(settings.data_dir, **env) as base, httpx.Client(base_url=base, timeout=30) as client:
             for _ in range(args.runs):
                 for q in questions:

@@ -64,8 +64,8 @@ def measure_size(root: Path, size: int, runs: int, questions: list[str]) -> dict
         started = time.perf_counter()
         answer = advisor.ask(q)
         ask_ms.append((time.perf_counter() - started) * 1000)
-        if "retrieve" in answer.timings_ms:
-            retrieve_ms.append(answer.timings_ms["retrieve"])
+        if answer.timings_ms.retrieve is not None:
+            retrieve_ms.append(answer.timings_ms.retrieve)
         started = time.perf_counter()
         advisor.search(q)
         search_ms.append((time.perf_counter() - started) * 1000)

@@ -77,9 +77,9 @@ class AdvisorSystem:
                 "citations": citations, "markers": [int(m) for m in re.findall(r"\[(\d+)\]", result.answer)],
                 "cited_quotes": [c.quote for c in result.citations],
                 "generator": result.generator, "fallback_reason": result.fallback_reason,
-                "verdict": (result.verdict or {}).get("reservable"),
-                "criteria": [c["id"] for c in result.criteria],
-                "timings_ms": dict(result.timings_ms, total=round(total, 2))}
+                "verdict": result.verdict.reservable if result.verdict else None,
+                "criteria": [c.id for c in result.criteria],
+                "timings_ms": dict(result.timings_ms.stages(), total=round(total, 2))}
 
 
 class LangchainBaseline:

@@ -29,7 +29,7 @@ def test_verdict_and_menu_matrix(advisor, group, value, framework):
     intake = {"product_group": group, "framework_agreement": framework}
     if value:
         intake["value_eur"] = value
-    result = advisor.suggest(intake, reservation=True).to_dict()
+    result = advisor.suggest(intake, reservation=True).model_dump(mode="json")
     check_grounded(result, advisor.index)
     verdict, menu = result["verdict"], [c["id"] for c in result["criteria"]]
     if group in S1:
@@ -54,7 +54,7 @@ def test_verdict_and_menu_matrix(advisor, group, value, framework):
 
 
 def test_suitability_checks_come_from_the_source(advisor):
-    result = advisor.ask("Mag ik deze schoonmaakopdracht (€80.000, 2 jaar) voorbehouden aan de sociale economie?").to_dict()
+    result = advisor.ask("Mag ik deze schoonmaakopdracht (€80.000, 2 jaar) voorbehouden aan de sociale economie?").model_dump(mode="json")
     assert result["verdict"]["reservable"] in {"yes", "conditional"}
     checks = " ".join(result["verdict"]["checks"])
     for word in ("aard", "looptijd", "buurt", "kostprijs"):
@@ -66,7 +66,7 @@ def test_suitability_checks_come_from_the_source(advisor):
 
 
 def test_office_furniture_is_not_a_reservation_group_and_gets_circular_criteria(advisor):
-    result = advisor.ask("Kan ik de aankoop van kantoormeubilair voor 120.000 euro voorbehouden aan de sociale economie?").to_dict()
+    result = advisor.ask("Kan ik de aankoop van kantoormeubilair voor 120.000 euro voorbehouden aan de sociale economie?").model_dump(mode="json")
     assert result["verdict"]["reservable"] == "no"
     menu = [c["id"] for c in result["criteria"]]
     assert "repairability" in menu and "reserved_contract" not in menu
@@ -74,7 +74,7 @@ def test_office_furniture_is_not_a_reservation_group_and_gets_circular_criteria(
 
 def test_dutch_buyer_gets_dutch_law_and_social_return(advisor):
     result = advisor.ask("Wij zijn een Nederlandse gemeente. Mogen we de schoonmaak van 300.000 euro "
-                         "voorbehouden aan een sociaal werkbedrijf?").to_dict()
+                         "voorbehouden aan een sociaal werkbedrijf?").model_dump(mode="json")
     assert result["intake"]["jurisdiction"] == "nl" and not result["intake"]["jurisdiction_assumed"]
     assert "Aanbestedingswet 2012, art. 2.82" in result["answer"] and "art. 15" not in result["answer"]
     menu = [c["id"] for c in result["criteria"]]
@@ -86,7 +86,7 @@ def test_dutch_buyer_gets_dutch_law_and_social_return(advisor):
 def test_follow_up_keeps_the_product_group(advisor):
     first = "Mag ik een schoonmaakopdracht van 80.000 euro voorbehouden aan de sociale economie?"
     history = [{"role": "user", "content": first}, {"role": "assistant", "content": advisor.ask(first).answer}]
-    follow = advisor.ask("en als het 200.000 euro is?", history).to_dict()
+    follow = advisor.ask("en als het 200.000 euro is?", history).model_dump(mode="json")
     assert follow["intake"]["product_group"] == "cleaning" and follow["intake"]["value_eur"] == 200_000
     assert follow["verdict"]["reservable"] == "conditional"
     assert "social_criteria_menu" in [c["id"] for c in follow["criteria"]]
@@ -94,20 +94,20 @@ def test_follow_up_keeps_the_product_group(advisor):
 
 def test_declined_reservation_gives_a_menu_without_it(advisor):
     result = advisor.ask("Schoonmaak van 25 scholen, 2,4 miljoen euro. We reserveren niet; welke sociale criteria "
-                         "neem ik op?").to_dict()
+                         "neem ik op?").model_dump(mode="json")
     menu = [c["id"] for c in result["criteria"]]
     assert result["verdict"] is None and "reserved_contract" not in menu and "social_criteria_menu" in menu
 
 
 def test_english_question_gets_english_advice_and_dutch_clauses(advisor):
-    result = advisor.ask("Can we reserve a green maintenance contract of EUR 110,000 for sheltered workshops?").to_dict()
+    result = advisor.ask("Can we reserve a green maintenance contract of EUR 110,000 for sheltered workshops?").model_dump(mode="json")
     assert result["language"] == "en" and result["answer"].startswith("Verdict:")
     assert result["verdict"]["reservable"] == "yes"
     assert all(re.search(r"\b(de|het|van)\b", c["draft_clause"]) for c in result["criteria"])
 
 
 def test_unknown_product_group_asks_for_it(advisor):
-    result = advisor.ask("Mag ik deze opdracht voorbehouden aan de sociale economie?").to_dict()
+    result = advisor.ask("Mag ik deze opdracht voorbehouden aan de sociale economie?").model_dump(mode="json")
     assert result["verdict"]["reservable"] == "unknown"
     assert "productgroep" in result["answer"] and result["intake"]["missing"][0] == "product_group"
 

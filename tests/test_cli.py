@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from advisor.index import Layout
+from advisor.model import Answer
 
 ADVISOR = Path(sys.executable).parent / "advisor"
 
@@ -29,6 +30,7 @@ def test_ask_json_matches_the_api_contract(corpus_settings, corpus_index):
               data_dir=corpus_settings.data_dir)
     body = json.loads(out.stdout)
     assert set(body) >= {"answer", "language", "refused", "citations", "criteria", "verdict", "intake", "timings_ms"}
+    assert Answer.model_validate(body).model_dump(mode="json") == body  # exactly the typed contract
     assert body["citations"] and all(c["quote"] in corpus_index.document_text(c["doc_id"]) for c in body["citations"])
 
 

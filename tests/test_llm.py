@@ -73,7 +73,7 @@ def test_real_model_answers_are_validated_or_fall_back(corpus_settings, model):
     seen = set()
     for question in ("Hoe kan ik bij een raamcontract de sociale economie betrekken?", "Wat is social return?",
                      "Welke productgroepen zijn prioritair voor sociale leveranciers?"):
-        result = advisor.ask(question).to_dict()
+        result = advisor.ask(question).model_dump(mode="json")
         seen.add(result["generator"])
         assert result["generator"] in {"openai", "extractive-fallback"}
         check_grounded(result, advisor.index)
@@ -89,7 +89,7 @@ def test_real_model_answers_are_validated_or_fall_back(corpus_settings, model):
 @needs_llama
 def test_garbage_from_a_cut_off_reply_falls_back(corpus_settings, model):
     advisor = llm_advisor(corpus_settings, model[0], llm_max_tokens=16)
-    result = advisor.ask("Hoe kan ik bij een raamcontract de sociale economie betrekken?").to_dict()
+    result = advisor.ask("Hoe kan ik bij een raamcontract de sociale economie betrekken?").model_dump(mode="json")
     assert result["generator"] == "extractive-fallback"
     assert result["fallback_reason"].startswith("validation"), result["fallback_reason"]
     assert result["citations"] and "[1]" in result["answer"]
@@ -122,7 +122,7 @@ def test_token_limit_reaches_the_server(corpus_settings, model):
 @needs_llama
 def test_timeout_is_honoured(corpus_settings, model):
     advisor = llm_advisor(corpus_settings, model[0], llm_timeout_s=0.01)
-    result = advisor.ask("Wat is social return?").to_dict()
+    result = advisor.ask("Wat is social return?").model_dump(mode="json")
     assert result["generator"] == "extractive-fallback" and result["fallback_reason"].startswith("timeout")
     assert result["timings_ms"]["generate"] < 2000
 
@@ -155,7 +155,7 @@ def test_killed_server_falls_back(corpus_settings):
         advisor = llm_advisor(corpus_settings, base)
         proc.kill()
         proc.wait(10)
-        result = advisor.ask("Wat is social return?").to_dict()
+        result = advisor.ask("Wat is social return?").model_dump(mode="json")
     assert result["generator"] == "extractive-fallback" and result["fallback_reason"].startswith("backend error")
     assert result["citations"]
 

@@ -58,7 +58,7 @@ def build(state) -> gr.Blocks:
     with gr.Blocks(title=t("nl", "title"), analytics_enabled=False) as page:
         language = gr.State("nl")
         turns = gr.State([])          # the conversation as the advisor sees it (plain text)
-        last = gr.State(None)         # the last answer object, for feedback and re-rendering
+        last = gr.State(None)         # the last Answer (advisor.model), for feedback and re-rendering
 
         title = gr.Markdown(f"# {t('nl', 'title')}\n\n{t('nl', 'intro')}", elem_id="title")
         lang = gr.Radio([("Nederlands", "nl"), ("English", "en")], value="nl", label=t("nl", "language"),
@@ -122,12 +122,11 @@ def build(state) -> gr.Blocks:
                         messages[-1] = {"role": "assistant", "content": render.linked_markers(partial)}
                         yield (messages, "", *[gr.update()] * 5, history_turns, gr.update(), "")
                     else:
-                        result = item.to_dict()
-                        state.answers.put(result["answer_id"], text, result["answer"])
-                        messages[-1] = {"role": "assistant", "content": render.answer_markdown(result)}
+                        state.remember(text, item)
+                        messages[-1] = {"role": "assistant", "content": render.answer_markdown(item)}
                         new_turns = list(history_turns or []) + [{"role": "user", "content": text},
-                                                                 {"role": "assistant", "content": result["answer"]}]
-                        yield (messages, "", *panels_for(result, language_code), new_turns, result, "")
+                                                                 {"role": "assistant", "content": item.answer}]
+                        yield (messages, "", *panels_for(item, language_code), new_turns, item, "")
             except IndexNotFoundError:
                 messages[-1] = {"role": "assistant", "content": t(language_code, "not_ready")}
                 yield (messages, text, *[gr.update()] * 4 + [render.status_html(None, language_code, error=True)], history_turns, gr.update(), "")
@@ -156,8 +155,7 @@ def build(state) -> gr.Blocks:
         def give_feedback(rating, remark, result, language_code):
             if not result:
                 return t(language_code, "feedback_nothing"), remark
-            state.feedback.add(result["answer_id"], rating, remark or "", *(
-                state.answers.get(result["answer_id"]) or (None, result["answer"])))
+            state.record_feedback(result.answer_id, rating, remark or "")
             return t(language_code, "feedback_thanks"), ""
 
         up.click(lambda c, r, l: give_feedback(1, c, r, l), [comment, last, language], [feedback_status, comment])

@@ -1,11 +1,12 @@
-"""HTML and Markdown for the page, from the advisor's answer object. Pure functions: no gradio,
-no advisor logic; everything shown comes from the answer (quotes are highlighted where they are)."""
+"""HTML and Markdown for the page, from the advisor's Answer (advisor.model). Pure functions: no
+gradio, no advisor logic; everything shown comes from the answer (quotes are highlighted where they are)."""
 
 from __future__ import annotations
 
 import html
 import re
 
+from advisor.model import Answer
 from ui.texts import t
 
 BADGE_CLASS = {"yes": "badge-yes", "conditional": "badge-conditional", "no": "badge-no", "unknown": "badge-unknown"}
@@ -16,8 +17,8 @@ def linked_markers(text: str) -> str:
     return re.sub(r"\[(\d+)\]", r"[[\1]](#src-\1)", text)
 
 
-def answer_markdown(result: dict) -> str:
-    return linked_markers(result["answer"])
+def answer_markdown(result: Answer) -> str:
+    return linked_markers(result.answer)
 
 
 def highlight(passage: str, quote: str) -> str:
@@ -29,32 +30,31 @@ def highlight(passage: str, quote: str) -> str:
             + html.escape(passage[at + len(quote):]))
 
 
-def sources_html(result: dict | None, language: str) -> str:
-    if not result or not result.get("citations"):
+def sources_html(result: Answer | None, language: str) -> str:
+    if not result or not result.citations:
         return f"<div id='sources-empty' class='muted'>{html.escape(t(language, 'sources_none'))}</div>"
     parts = []
-    for c in result["citations"]:
-        where = " · ".join(x for x in (f"{t(language, 'page')} {c['page']}" if c.get("page") else "",
-                                        c.get("section") or "") if x)
-        link = f"/ui/documents/{html.escape(c['doc_id'])}?passage={html.escape(c.get('passage_id') or '')}"
+    for c in result.citations:
+        where = " · ".join(x for x in (f"{t(language, 'page')} {c.page}" if c.page else "", c.section) if x)
+        link = f"/ui/documents/{html.escape(c.doc_id)}?passage={html.escape(c.passage_id)}"
         parts.append(
-            f"<article class='source' id='src-{c['n']}' aria-label='[{c['n']}] {html.escape(c['title'])}'>"
-            f"<h4>[{c['n']}] {html.escape(c['title'])}</h4>"
+            f"<article class='source' id='src-{c.n}' aria-label='[{c.n}] {html.escape(c.title)}'>"
+            f"<h4>[{c.n}] {html.escape(c.title)}</h4>"
             + (f"<p class='where'>{html.escape(where)}</p>" if where else "")
-            + f"<blockquote class='passage'>{highlight(c['text'], c['quote'])}</blockquote>"
+            + f"<blockquote class='passage'>{highlight(c.text, c.quote)}</blockquote>"
             f"<a href='{link}#passage' target='_blank' rel='noopener'>{html.escape(t(language, 'whole_document'))}</a>"
             "</article>")
     return "<div class='sources'>" + "".join(parts) + "</div>"
 
 
-def verdict_html(result: dict | None, language: str) -> str:
-    verdict = (result or {}).get("verdict")
+def verdict_html(result: Answer | None, language: str) -> str:
+    verdict = result.verdict if result else None
     if not verdict:
         return f"<div id='verdict-empty' class='muted'>{html.escape(t(language, 'verdict_none'))}</div>"
-    kind = verdict["reservable"]
-    reasons = "".join(f"<li>{html.escape(r['text'])} " + " ".join(f"<a href='#src-{n}'>[{n}]</a>" for n in r["cites"])
-                      + "</li>" for r in verdict["reasons"])
-    checks = "".join(f"<li>{html.escape(c)}</li>" for c in verdict.get("checks", []))
+    kind = verdict.reservable
+    reasons = "".join(f"<li>{html.escape(r.text)} " + " ".join(f"<a href='#src-{n}'>[{n}]</a>" for n in r.cites)
+                      + "</li>" for r in verdict.reasons)
+    checks = "".join(f"<li>{html.escape(c)}</li>" for c in verdict.checks)
     return (f"<div class='verdict'><span class='badge {BADGE_CLASS.get(kind, 'badge-unknown')}' id='verdict-badge' "
             f"data-verdict='{html.escape(kind)}' role='status'>{html.escape(t(language, 'verdict_title'))}: "
             f"{html.escape(t(language, 'verdict_' + kind))}</span>"
@@ -63,18 +63,18 @@ def verdict_html(result: dict | None, language: str) -> str:
             + "</div>")
 
 
-def criteria_html(result: dict | None, language: str) -> str:
-    criteria = (result or {}).get("criteria") or []
+def criteria_html(result: Answer | None, language: str) -> str:
+    criteria = result.criteria if result else []
     if not criteria:
         return f"<div id='criteria-empty' class='muted'>{html.escape(t(language, 'criteria_none'))}</div>"
     rows = []
     for c in criteria:
-        legal = "; ".join(b["title"] for b in c.get("legal_basis", [])) or "—"
-        cites = " ".join(f"<a href='#src-{n}'>[{n}]</a>" for n in c.get("cites", []))
-        clause = html.escape(c["draft_clause"])
+        legal = "; ".join(b.title for b in c.legal_basis) or "—"
+        cites = " ".join(f"<a href='#src-{n}'>[{n}]</a>" for n in c.cites)
+        clause = html.escape(c.draft_clause)
         rows.append(
-            f"<tr data-criterion='{html.escape(c['id'])}'><td><strong>{html.escape(c['title'])}</strong></td>"
-            f"<td>{html.escape(c['why'])} {cites}</td><td>{html.escape(legal)}</td></tr>"
+            f"<tr data-criterion='{html.escape(c.id)}'><td><strong>{html.escape(c.title)}</strong></td>"
+            f"<td>{html.escape(c.why)} {cites}</td><td>{html.escape(legal)}</td></tr>"
             f"<tr class='clause-row'><td colspan='3'><details><summary>{html.escape(t(language, 'draft_clause'))}</summary>"
             f"<pre class='clause'>{clause}</pre>"
             f"<button type='button' class='copy' onclick=\"navigator.clipboard&&navigator.clipboard.writeText("
@@ -83,14 +83,15 @@ def criteria_html(result: dict | None, language: str) -> str:
     return f"<table class='criteria' id='criteria-table'><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
-def intake_markdown(result: dict | None, language: str) -> str:
-    intake = (result or {}).get("intake")
+def intake_markdown(result: Answer | None, language: str) -> str:
+    intake = result.intake if result else None
     if not intake:
         return ""
+
     def value(field):
-        v = intake.get(field)
+        v = getattr(intake, field)
         if field == "product_group":
-            return intake.get("product_group_name") or "—"
+            return intake.product_group_name or "—"
         if field == "value_eur" and v is not None:
             return f"€ {v:,.0f}".replace(",", ".")
         if field == "duration_months" and v is not None:
@@ -98,22 +99,22 @@ def intake_markdown(result: dict | None, language: str) -> str:
         if field == "framework_agreement" and v is not None:
             return t(language, "yes" if v else "no")
         if field == "jurisdiction" and v:
-            return t(language, f"jurisdiction_{v}") + (f" ({t(language, 'assumed')})" if intake.get("jurisdiction_assumed") else "")
+            return t(language, f"jurisdiction_{v}") + (f" ({t(language, 'assumed')})" if intake.jurisdiction_assumed else "")
         return "—"
     fields = ("product_group", "value_eur", "duration_months", "framework_agreement", "jurisdiction")
     lines = [f"**{t(language, 'intake_summary_title')}**", ""]
     lines += [f"- {t(language, 'field_' + f)}: {value(f)}" for f in fields]
-    if intake.get("missing"):
-        lines += ["", f"**{t(language, 'missing')}:** " + ", ".join(t(language, "field_" + f) for f in intake["missing"])]
+    if intake.missing:
+        lines += ["", f"**{t(language, 'missing')}:** " + ", ".join(t(language, "field_" + f) for f in intake.missing)]
     return "\n".join(lines)
 
 
-def status_html(result: dict | None, language: str, error: bool = False) -> str:
+def status_html(result: Answer | None, language: str, error: bool = False) -> str:
     """A visually quiet live region that says when an answer is complete (and which one)."""
     if error:
         return f"<span class='status' data-state='error' role='status'>{html.escape(t(language, 'failed', detail=''))}</span>"
     if not result:
         return ""
     ready = "Antwoord klaar" if language == "nl" else "Answer ready"
-    return (f"<span class='status' data-state='done' data-answer-id='{html.escape(result['answer_id'])}' "
+    return (f"<span class='status' data-state='done' data-answer-id='{html.escape(result.answer_id)}' "
             f"role='status' aria-live='polite'>{ready}</span>")

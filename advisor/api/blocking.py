@@ -6,19 +6,14 @@ import functools
 
 import anyio
 
-from advisor.errors import AdvisorError
-
-
-class StageTimeout(AdvisorError):
-    """An answer took longer than ADVISOR_REQUEST_TIMEOUT_S."""
-
+from advisor.errors import AnswerTimeout
 
 async def run(timeout_s: float, fn, *args, **kwargs):
     try:
         with anyio.fail_after(timeout_s):
             return await anyio.to_thread.run_sync(functools.partial(fn, *args, **kwargs), abandon_on_cancel=True)
     except TimeoutError:
-        raise StageTimeout(f"no answer within {timeout_s:g} s; try again, or raise ADVISOR_REQUEST_TIMEOUT_S") from None
+        raise AnswerTimeout(f"no answer within {timeout_s:g} s; try again, or raise ADVISOR_REQUEST_TIMEOUT_S") from None
 
 
 _DONE = object()

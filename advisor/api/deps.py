@@ -9,14 +9,7 @@ from fastapi import Depends, Header, Request
 
 from advisor.api.state import AppState
 from advisor.core import Advisor
-from advisor.errors import AdvisorError
-
-
-class AdminRefused(AdvisorError):
-    def __init__(self, status: int, message: str):
-        self.status = status
-        super().__init__(message)
-
+from advisor.errors import AccessDenied
 
 def get_state(request: Request) -> AppState:
     return request.app.state.app_state
@@ -32,11 +25,11 @@ def require_admin(state: Annotated[AppState, Depends(get_state)],
     """Admin endpoints: off unless ADVISOR_ADMIN_API_KEY is set; the key is compared in constant time."""
     configured = state.settings.admin_api_key
     if configured is None:
-        raise AdminRefused(403, "admin endpoints are disabled: set ADVISOR_ADMIN_API_KEY (16+ characters) on the "
+        raise AccessDenied("admin endpoints are disabled: set ADVISOR_ADMIN_API_KEY (16+ characters) on the "
                                 "server and send it as the X-API-Key header")
     given = x_api_key or (authorization[7:] if authorization and authorization.lower().startswith("bearer ") else "")
     if not hmac.compare_digest(given.encode(), configured.get_secret_value().encode()):
-        raise AdminRefused(403, "wrong or missing admin API key (X-API-Key header)")
+        raise AccessDenied("wrong or missing admin API key (X-API-Key header)")
 
 
 StateDep = Annotated[AppState, Depends(get_state)]

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import json
 import math
 import time
 
 from advisor.api import telemetry
+from advisor.api.errors import MEDIA_TYPE, problem_bytes
 
 LIMITED_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
 def _problem(status: int, title: str, detail: str, headers: list | None = None):
-    body = json.dumps({"type": "about:blank", "title": title, "status": status, "detail": detail}).encode()
+    body = problem_bytes(status, title, detail)
     start = {"type": "http.response.start", "status": status,
-             "headers": [(b"content-type", b"application/problem+json"), (b"content-length", str(len(body)).encode()),
+             "headers": [(b"content-type", MEDIA_TYPE.encode()), (b"content-length", str(len(body)).encode()),
                          *(headers or [])]}
     return start, {"type": "http.response.body", "body": body}
 

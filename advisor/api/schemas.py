@@ -1,4 +1,7 @@
-"""Request and response schemas of the HTTP API (kept apart from the core's dataclasses)."""
+"""Request schemas of the HTTP API, and the responses that are not the answer contract.
+
+Answers, citations, verdicts, criteria, intakes and search hits are advisor.model's types,
+the same objects the core returns; problem documents are advisor.api.errors.Problem."""
 
 from __future__ import annotations
 
@@ -6,6 +9,18 @@ import re
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+
+from advisor.knowledge import Evidence, LegalCard
+from advisor.model import Answer, Hit
+
+
+
+def sse_content(events: list[str], data: str) -> dict:
+    """The OpenAPI content of a Server-Sent Events reply (with `stream: true`): the schema of one event."""
+    return {"text/event-stream": {"schema": {
+        "type": "object", "required": ["data"], "description": "One Server-Sent Event.",
+        "properties": {"event": {"type": "string", "enum": events}, "data": {"type": "string", "description": data}}}}}
+
 
 _NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
@@ -73,56 +88,26 @@ class SuggestRequest(IntakeIn):
     reservation: bool = Field(False, description="Also give the reservation verdict.")
 
 
-class CitationOut(BaseModel):
-    n: int
-    doc_id: str
-    title: str
-    page: int | None
-    section: str
-    quote: str = Field(description="Verbatim: an exact substring of the source document's text.")
-    text: str = Field(description="The whole passage the quote comes from.")
-    url: str | None
-    passage_id: str
-
-
-class AskResponse(BaseModel):
-    answer_id: str = Field(description="Send it with POST /v1/feedback.")
-    generator: str = Field("extractive", description="Who wrote the prose: extractive, openai, ollama, or "
-                           "extractive-fallback when an LLM reply failed validation or the backend failed.")
-    fallback_reason: str | None = None
-    validation: dict | None = Field(None, description="For LLM answers: removed_markers, dropped_statements.")
-    answer: str
-    language: Literal["nl", "en"]
-    refused: bool
-    citations: list[CitationOut]
-    criteria: list[dict]
-    verdict: dict | None
-    intake: dict | None
-    timings_ms: dict[str, float]
-    refusal_reason: str | None = None
-    coverage: float | None = None
-
-
-class Problem(BaseModel):
-    """RFC 9457 problem details."""
-    type: str = "about:blank"
-    title: str
-    status: int
-    detail: str
-    errors: list[dict] | None = None
+class ConditionsOut(BaseModel):
+    """When a criterion applies, beyond its product groups; null means no condition."""
+    value: Literal["above", "below"] | None = Field(None, description="Only above / below the European threshold.")
+    framework_agreement: bool | None = Field(None, description="Only for framework agreements.")
+    jurisdiction: Literal["be", "nl"] | None = None
+    framework_only: bool | None = Field(None, description="Only under the regional framework's jurisdiction.")
 
 
 class CriterionOut(BaseModel):
     id: str
     title_nl: str
     title_en: str
-    applies_to: list[str]
-    conditions: dict
-    legal_basis: dict[str, list[str]]
+    applies_to: list[str] = Field(description="Product-group ids or ambitions; * for every group.")
+    conditions: ConditionsOut
+    legal_basis: dict[str, list[str]] = Field(description="Legal-basis card ids per jurisdiction (be, nl).")
     why_nl: str
     why_en: str
-    draft_clause_nl: dict[str, str]
-    evidence: list[dict]
+    draft_clause_nl: dict[str, str] = Field(description="The draft clause per jurisdiction (be, nl).")
+    evidence: list[Evidence] = Field(description="Where the corpus supports it: a document and an anchor text "
+                                                 "(the citation is cut around it).")
 
 
 class ProductGroupOut(BaseModel):
@@ -133,11 +118,17 @@ class ProductGroupOut(BaseModel):
     reservation_priority: bool
 
 
+class ThresholdOut(BaseModel):
+    amount_eur: float = Field(description="The European threshold for the contracts concerned, in euro.")
+    as_of: str
+    source: str
+
+
 class CatalogueOut(BaseModel):
     criteria: list[CriterionOut]
     product_groups: list[ProductGroupOut]
-    threshold: dict
-    legal_basis: list[dict]
+    threshold: ThresholdOut
+    legal_basis: list[LegalCard] = Field(description="The legal-basis cards (legislation named, never quoted).")
 
 
 class SearchRequest(BaseModel):
@@ -146,24 +137,17 @@ class SearchRequest(BaseModel):
     k: int = Field(5, ge=1, le=50)
 
 
-class PassageHit(BaseModel):
-    id: str
-    doc_id: str
-    title: str
-    page: int | None
-    section: str
-    url: str | None
-    text: str
-    score: float
-    lexical_rank: int | None
-    lexical_score: float
-    dense_rank: int | None
-    dense_score: float
-
-
 class SearchResponse(BaseModel):
     query: str
-    passages: list[PassageHit]
+    passages: list[Hit] = Field(description="Best first.")
+
+
+class PassagePosition(BaseModel):
+    id: str
+    page: int | None
+    section: str
+    start: int
+    end: int
 
 
 class DocumentOut(BaseModel):
@@ -177,9 +161,10 @@ class DocumentOut(BaseModel):
     url: str | None = None
     format: str | None = None
     pages: int | None = None
-    passages: int
-    passage_list: list[dict] | None = None
-    text: str | None = None
+    passages: int = Field(description="How many passages the document has.")
+    passage_list: list[PassagePosition] | None = Field(None, description="Its passages, in order (one document).")
+    text: str | None = Field(None, description="The source text, with include_text=true; citations' start/end "
+                                              "are offsets into it.")
 
 
 class PassageOut(BaseModel):
@@ -196,13 +181,23 @@ class PassageOut(BaseModel):
     next_id: str | None
 
 
+class IngestFailure(BaseModel):
+    path: str
+    error: str
+
+
+class IngestWarning(BaseModel):
+    doc_id: str
+    warning: str
+
+
 class IngestReportOut(BaseModel):
     added: list[str]
     updated: list[str]
     unchanged: list[str]
     removed: list[str]
-    failed: list[dict]
-    warnings: list[dict]
+    failed: list[IngestFailure]
+    warnings: list[IngestWarning]
     passages: int
     embedded: int
     seconds: float
@@ -243,3 +238,62 @@ class ChatRequest(BaseModel):
     model: str = "social-procurement-advisor"
     messages: list[ChatMessage] = Field(min_length=1, max_length=100)
     stream: bool = False
+
+
+class ChatReply(BaseModel):
+    role: Literal["assistant"] = "assistant"
+    content: str = Field(description="The answer with its [n] markers, then the sources (Bronnen / Sources).")
+
+
+class ChatChoice(BaseModel):
+    index: int = 0
+    finish_reason: Literal["stop"] = "stop"
+    message: ChatReply
+
+
+class Usage(BaseModel):
+    """Always zero: the extractive advisor counts no tokens."""
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    total_tokens: int = 0
+
+
+class ChatCompletion(BaseModel):
+    """An OpenAI chat completion, with the structured answer in the extra field `advisor`."""
+    id: str = Field(description="chatcmpl- and the answer id.")
+    object: Literal["chat.completion"] = "chat.completion"
+    created: int
+    model: str
+    choices: list[ChatChoice]
+    usage: Usage = Field(default_factory=Usage)
+    advisor: Answer = Field(description="The structured answer: citations, verdict, criteria, intake. When "
+                                        "streaming it rides on the last chunk.")
+
+
+class ModelCard(BaseModel):
+    id: str
+    object: Literal["model"] = "model"
+    created: int = 0
+    owned_by: str = "advisor"
+
+
+class ModelList(BaseModel):
+    object: Literal["list"] = "list"
+    data: list[ModelCard]
+
+
+class Health(BaseModel):
+    status: Literal["ok"] = "ok"
+    index_loaded: bool
+    passages: int | None = Field(None, description="Passages in the loaded index.")
+    documents: int | None = Field(None, description="Documents in the loaded index.")
+
+
+class Ready(BaseModel):
+    status: Literal["ready"] = "ready"
+    passages: int
+
+
+class NotReady(BaseModel):
+    status: Literal["not ready"] = "not ready"
+    detail: str = Field(description="Why: the index is missing or the probe query found nothing.")

@@ -8,11 +8,13 @@ import threading
 import time
 from collections import OrderedDict
 
+from advisor.api import telemetry
 from advisor.config import Settings
 from advisor.core import Advisor
 from advisor.errors import AdvisorError, IndexNotFoundError
 from advisor.feedback import FeedbackStore
 from advisor.index import Layout, index_stamp
+from advisor.model import Answer
 
 log = logging.getLogger("advisor.api")
 
@@ -114,3 +116,14 @@ class AppState:
         self.feedback = FeedbackStore(Layout(settings.data_dir).root / "feedback.sqlite3")
         self.answers = RecentAnswers()
         self.limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
+
+    def remember(self, question: str, answer: Answer) -> None:
+        """Every edge that answers (API, chat endpoint, chat page) calls this: feedback on the answer
+        can then be stored with its question and text, and the answer is counted in the metrics."""
+        self.answers.put(answer.answer_id, question, answer.answer)
+        telemetry.observe_answer(answer)
+
+    def record_feedback(self, answer_id: str, rating: int, comment: str = "") -> int:
+        """Store a rating (+1 or -1) with the question and answer it is about, when they are remembered."""
+        question, text = self.answers.get(answer_id) or (None, None)
+        return self.feedback.add(answer_id, rating, comment, question, text)

@@ -7,6 +7,8 @@ import os
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 
+from advisor.model import Answer
+
 REGISTRY = CollectorRegistry(auto_describe=True) if not os.environ.get("PROMETHEUS_MULTIPROC_DIR") else None
 _kw = {"registry": REGISTRY} if REGISTRY is not None else {}
 
@@ -19,11 +21,11 @@ REFUSALS = Counter("advisor_refusals_total", "Refused questions", ["reason"], **
 ERRORS = Counter("advisor_errors_total", "Errors answered with a problem document", ["status"], **_kw)
 
 
-def observe_answer(result: dict) -> None:
-    for stage, ms in (result.get("timings_ms") or {}).items():
+def observe_answer(answer: Answer) -> None:
+    for stage, ms in answer.timings_ms.stages().items():
         STAGES.labels(stage).observe(ms / 1000)
-    if result.get("refused"):
-        REFUSALS.labels(result.get("refusal_reason") or "unknown").inc()
+    if answer.refused:
+        REFUSALS.labels(answer.refusal_reason or "unknown").inc()
 
 
 def render() -> tuple[bytes, str]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from advisor.errors import ConfigError
+from advisor.errors import BackendTimeout, ConfigError
 from advisor.generators import to_langchain
 
 
@@ -19,5 +19,10 @@ class OllamaGenerator:
                                  client_kwargs={"timeout": settings.llm_timeout_s})
 
     def generate(self, messages: list[dict], timeout_s: float) -> str:
-        reply = self._model.invoke(to_langchain(messages))
+        import httpx  # the ollama client's transport
+
+        try:
+            reply = self._model.invoke(to_langchain(messages))
+        except httpx.TimeoutException as exc:
+            raise BackendTimeout.after(timeout_s, exc) from None
         return reply.content if isinstance(reply.content, str) else str(reply.content)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from advisor.errors import ConfigError
+from advisor.errors import BackendTimeout, ConfigError
 from advisor.generators import to_langchain
 
 
@@ -26,6 +26,11 @@ class OpenAIGenerator:
     def generate(self, messages: list[dict], timeout_s: float) -> str:
         # a reply cut at the token limit is returned as is: the validator keeps its complete,
         # supported sentences or rejects it
-        reply = self._model.invoke(to_langchain(messages), config={"timeout": timeout_s})
+        from openai import APITimeoutError  # installed with langchain-openai
+
+        try:
+            reply = self._model.invoke(to_langchain(messages), config={"timeout": timeout_s})
+        except APITimeoutError as exc:
+            raise BackendTimeout.after(timeout_s, exc) from None
         self.last_usage = dict(reply.usage_metadata or {})
         return reply.content if isinstance(reply.content, str) else str(reply.content)

@@ -8,17 +8,14 @@ from fastapi.responses import JSONResponse
 
 from advisor.api import blocking
 from advisor.api.deps import AdminDep, AdvisorDep, StateDep
-from advisor.api.schemas import DocumentOut, IngestReportOut, PassageOut, Problem
-from advisor.errors import AdvisorError, IngestError
+from advisor.api.errors import Problem
+from advisor.api.schemas import DocumentOut, IngestReportOut, PassageOut
+from advisor.errors import IngestError, NotFoundError
 from ingest.parsers import PARSERS
 
 router = APIRouter(prefix="/v1", tags=["documents"])
 
 DOC_FIELDS = ("title", "publisher", "kind", "language", "jurisdiction", "date", "url", "format", "pages")
-
-
-class NotFound(AdvisorError):
-    pass
 
 
 def describe(doc_id: str, info: dict) -> dict:
@@ -36,7 +33,7 @@ def get_document(doc_id: str, advisor: AdvisorDep, include_text: bool = False) -
     """One document: metadata, its passages (id, page, section, offsets) and, on request, its source text."""
     info = advisor.index.documents.get(doc_id)
     if info is None:
-        raise NotFound(f"no document {doc_id!r}; GET /v1/documents lists them")
+        raise NotFoundError(f"no document {doc_id!r}; GET /v1/documents lists them")
     passages = [{"id": pid, "page": advisor.index.passages[pid].page, "section": advisor.index.passages[pid].section,
                  "start": advisor.index.passages[pid].start, "end": advisor.index.passages[pid].end}
                 for pid in info.get("passages", []) if pid in advisor.index.passages]
@@ -51,7 +48,7 @@ def get_passage(passage_id: str, advisor: AdvisorDep) -> dict:
     """One passage with its document, and the passages before and after it (to show a citation in context)."""
     passage = advisor.index.passages.get(passage_id)
     if passage is None:
-        raise NotFound(f"no passage {passage_id!r}; passage ids come with citations and search results")
+        raise NotFoundError(f"no passage {passage_id!r}; passage ids come with citations and search results")
     order = advisor.index.documents[passage.doc_id].get("passages", [])
     at = order.index(passage_id) if passage_id in order else -1
     return {"id": passage.id, "doc_id": passage.doc_id, "title": passage.title, "page": passage.page,
@@ -97,7 +94,7 @@ async def delete_document(doc_id: str, _: AdminDep, state: StateDep) -> dict:
 
     report = await blocking.run(max(state.settings.request_timeout_s, 300), remove, [doc_id], state.settings)
     if not report.removed:
-        raise NotFound(f"no document {doc_id!r}; GET /v1/documents lists them")
+        raise NotFoundError(f"no document {doc_id!r}; GET /v1/documents lists them")
     for upload in (Path(state.settings.data_dir) / "uploads").glob(f"{doc_id}.*"):
         upload.unlink(missing_ok=True)
     state.advisors.load()

@@ -5,35 +5,37 @@ from fastapi.responses import JSONResponse, Response
 
 from advisor.api import blocking, telemetry
 from advisor.api.deps import StateDep
+from advisor.api.schemas import Health, NotReady, Ready
 
 router = APIRouter(tags=["health"])
 
 
-@router.get("/healthz")
-def healthz(state: StateDep):
+@router.get("/healthz", response_model=Health)
+def healthz(state: StateDep) -> Health:
     """Live: the process answers. Says whether the index is loaded and how big it is."""
     try:
         advisor = state.advisors.get()
     except Exception:
-        return {"status": "ok", "index_loaded": False}
-    return {"status": "ok", "index_loaded": True, "passages": len(advisor.index.passages),
-            "documents": len(advisor.index.documents)}
+        return Health(index_loaded=False)
+    return Health(index_loaded=True, passages=len(advisor.index.passages), documents=len(advisor.index.documents))
 
 
-@router.get("/readyz", responses={503: {"description": "not ready"}})
+@router.get("/readyz", response_model=Ready, responses={503: {"model": NotReady, "description": "not ready"}})
 async def readyz(state: StateDep):
     """Ready: the index is loaded and a probe query finds a passage."""
     try:
         advisor = state.advisors.get()
         hits = await blocking.run(5.0, advisor.search, "sociale economie aankopen", 1)
     except Exception as exc:
-        return JSONResponse({"status": "not ready", "detail": str(exc)}, status_code=503)
+        return JSONResponse(NotReady(detail=str(exc)).model_dump(), status_code=503)
     if not hits:
-        return JSONResponse({"status": "not ready", "detail": "the probe query found nothing"}, status_code=503)
-    return {"status": "ready", "passages": len(advisor.index.passages)}
+        return JSONResponse(NotReady(detail="the probe query found nothing").model_dump(), status_code=503)
+    return Ready(passages=len(advisor.index.passages))
 
 
-@router.get("/metrics", response_class=Response)
+@router.get("/metrics", response_class=Response,
+            responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}},
+                             "description": "Prometheus text exposition format."}})
 def metrics():
     """Prometheus metrics: requests, latency per route and per answer stage, refusals, errors."""
     body, content_type = telemetry.render()

@@ -14,12 +14,15 @@ from fastapi.responses import StreamingResponse
 
 from advisor.api import blocking
 from advisor.api.deps import AdvisorDep, StateDep
-from advisor.api.routes.ask import remember
-from advisor.api.schemas import ChatRequest, Problem
+from advisor.api.errors import Problem, problem_for
+from advisor.api.schemas import ChatChoice, ChatCompletion, ChatReply, ChatRequest, ModelCard, ModelList, sse_content
 from advisor.errors import InvalidQuestionError
+from advisor.model import Answer
 
 router = APIRouter(prefix="/v1", tags=["openai-compatible"])
 MODEL_ID = "social-procurement-advisor"
+CHUNKS = sse_content(["message"], "A chat.completion.chunk as JSON (the last one carries `advisor`), "
+                                  "{\"error\": problem document}, or [DONE].")
 
 
 def _text(content) -> str:
@@ -28,56 +31,51 @@ def _text(content) -> str:
     return content or ""
 
 
-def _sources(result: dict) -> str:
-    if not result["citations"]:
+def _sources(answer: Answer) -> str:
+    if not answer.citations:
         return ""
-    head = "Bronnen:" if result["language"] == "nl" else "Sources:"
-    lines = [f"[{c['n']}] {c['title']}" + (f", p. {c['page']}" if c["page"] else "")
-             + (f" — {c['section']}" if c["section"] else "") + f": “{' '.join(c['quote'].split())}”"
-             for c in result["citations"]]
+    head = "Bronnen:" if answer.language == "nl" else "Sources:"
+    lines = [f"[{c.n}] {c.title}" + (f", p. {c.page}" if c.page else "")
+             + (f" — {c.section}" if c.section else "") + f": “{' '.join(c.quote.split())}”"
+             for c in answer.citations]
     return f"\n\n{head}\n" + "\n".join(lines)
 
 
-def _extra(result: dict) -> dict:
-    keys = ("answer_id", "generator", "fallback_reason", "language", "refused", "citations", "verdict", "criteria",
-            "intake", "timings_ms")
-    return {k: result[k] for k in keys}
-
-
-@router.get("/models")
-def models() -> dict:
+@router.get("/models", response_model=ModelList)
+def models() -> ModelList:
     """The one model this server offers."""
-    return {"object": "list", "data": [{"id": MODEL_ID, "object": "model", "created": 0, "owned_by": "advisor"}]}
+    return ModelList(data=[ModelCard(id=MODEL_ID)])
 
 
-@router.post("/chat/completions", responses={413: {"model": Problem}, 422: {"model": Problem},
-                                             429: {"model": Problem}, 504: {"model": Problem}})
+@router.post("/chat/completions", response_model=ChatCompletion,
+             responses={200: {"content": CHUNKS}, 413: {"model": Problem}, 422: {"model": Problem},
+                        429: {"model": Problem}, 504: {"model": Problem}})
 async def chat_completions(body: ChatRequest, advisor: AdvisorDep, state: StateDep):
     """Answer the last user message; earlier user and assistant messages are the conversation.
-    System messages are ignored: the advisor's rules are not negotiable from a request."""
+    System messages are ignored: the advisor's rules are not negotiable from a request.
+
+    With `"stream": true` the reply is OpenAI's chunk stream; the last chunk carries `advisor`."""
     turns = [{"role": m.role, "content": _text(m.content)} for m in body.messages if m.role in {"user", "assistant"}]
     if not turns or turns[-1]["role"] != "user" or not turns[-1]["content"].strip():
         raise InvalidQuestionError("the last message must be a user message with text; the advisor answers it")
     question, history = turns[-1]["content"], turns[:-1]
     created = int(time.time())
     if not body.stream:
-        result = (await blocking.run(state.settings.answer_timeout_s, advisor.ask, question, history)).to_dict()
-        remember(state, question, result)
-        return {"id": f"chatcmpl-{result['answer_id']}", "object": "chat.completion", "created": created,
-                "model": MODEL_ID, "choices": [{"index": 0, "finish_reason": "stop", "message": {
-                    "role": "assistant", "content": result["answer"] + _sources(result)}}],
-                "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
-                "advisor": _extra(result)}
+        answer = await blocking.run(state.settings.answer_timeout_s, advisor.ask, question, history)
+        state.remember(question, answer)
+        return ChatCompletion(id=f"chatcmpl-{answer.answer_id}", created=created, model=MODEL_ID,
+                              choices=[ChatChoice(message=ChatReply(content=answer.answer + _sources(answer)))],
+                              advisor=answer)
     advisor.validate(question)
 
     async def chunks():
         chunk_id = None
 
-        def chunk(delta: dict, finish=None, extra=None) -> str:
+        def chunk(delta: dict, finish=None, answer: Answer | None = None) -> str:
             data = {"id": chunk_id or "chatcmpl-pending", "object": "chat.completion.chunk", "created": created,
                     "model": MODEL_ID, "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
-            if extra:
-                data["advisor"] = extra
+            if answer is not None:
+                data["advisor"] = answer.model_dump(mode="json")
             return f"data: {json.dumps(data, ensure_ascii=False)}\n\n"
 
         yield chunk({"role": "assistant", "content": ""})
@@ -87,15 +85,12 @@ async def chat_completions(body: ChatRequest, advisor: AdvisorDep, state: StateD
                 if kind == "delta":
                     yield chunk({"content": item})
                 else:
-                    result = item.to_dict()
-                    chunk_id = f"chatcmpl-{result['answer_id']}"
-                    remember(state, question, result)
-                    yield chunk({"content": _sources(result)})
-                    yield chunk({}, "stop", _extra(result))
+                    chunk_id = f"chatcmpl-{item.answer_id}"
+                    state.remember(question, item)
+                    yield chunk({"content": _sources(item)})
+                    yield chunk({}, "stop", item)
         except Exception as exc:
-            from advisor.api.main import problem_body
-
-            yield f"data: {json.dumps({'error': problem_body(exc)})}\n\n"
+            yield f"data: {json.dumps({'error': problem_for(exc).body()})}\n\n"
         yield "data: [DONE]\n\n"
 
     return StreamingResponse(chunks(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
