@@ -78,6 +78,10 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(50_000_000, ge=1_000, description="Largest document upload.")
     max_document_bytes: int = Field(50_000_000, ge=1, description="Largest file ingest parses; a larger "
                                     "one is skipped with a message (checked before parsing).")
+    max_pdf_pages: int = Field(2000, ge=1, description="Most pages a PDF may have; a longer one is refused "
+                               "before its text is read (split it, or raise the limit).")
+    max_parse_seconds: float = Field(60.0, gt=0, description="Longest a file may take to parse; a slower one "
+                                     "is refused (a hostile or broken file), the rest of the batch goes on.")
     request_timeout_s: float = Field(30.0, gt=0, description="Longest an answer may take before a 504.")
     generator: str = Field("extractive", description="'extractive' (no model), 'openai' (any OpenAI-compatible "
                            "server) or 'ollama'.")

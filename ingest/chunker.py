@@ -7,6 +7,7 @@ never inside one. Objective codes stay with their sentence because they open the
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ingest.structure import LIST_ITEM, Unit, heading_level, heading_text, sentence_spans, units
@@ -20,10 +21,34 @@ class Chunk:
     section: str
 
 
+_CLAUSE_END = re.compile(r"[,;:)]\s")
+
+
+def _cut(text: str, start: int, end: int, max_chars: int) -> list[tuple[int, int]]:
+    """A sentence longer than `max_chars` (a flattened table, a PDF without full stops, a hostile
+    file) in spans of at most `max_chars`, cut after a clause if one ends in the second half of
+    the span, else at the last space, else hard."""
+    spans = []
+    while end - start > max_chars:
+        window = text[start:start + max_chars]
+        clauses = [m.end() for m in _CLAUSE_END.finditer(window) if m.end() > max_chars // 2]
+        cut = clauses[-1] if clauses else window.rfind(" ") + 1
+        cut = cut if cut > max_chars // 4 else max_chars
+        spans.append((start, start + cut))
+        start += cut
+        while start < end and text[start].isspace():
+            start += 1
+    if start < end:
+        spans.append((start, end))
+    return spans
+
+
 def _split_long(text: str, unit: Unit, max_chars: int) -> list[Unit]:
-    """Cut a too-long paragraph into runs of whole sentences."""
+    """Cut a too-long paragraph into runs of whole sentences; a sentence longer than `max_chars`
+    is cut at clause or word boundaries, so no passage exceeds the chunk size."""
     pieces, run = [], []
-    for s, e in sentence_spans(text, unit.start, unit.end):
+    spans = [piece for s, e in sentence_spans(text, unit.start, unit.end) for piece in _cut(text, s, e, max_chars)]
+    for s, e in spans:
         if run and e - run[0][0] > max_chars:
             pieces.append(run)
             run = []
@@ -63,7 +88,7 @@ def chunk_text(text: str, max_chars: int = 900, min_chars: int = 80) -> list[Chu
     for unit in units(text):
         if unit.is_furniture:
             continue
-        level = heading_level(unit)
+        level = heading_level(unit) if len(unit.clean) <= max_chars else None
         if level is not None:
             if body_len >= min_chars:
                 flush()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import time
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -42,9 +43,22 @@ class ParsedDocument:
         return bisect.bisect_right(self.page_starts, offset)
 
 
-def parse_pdf(path: Path) -> ParsedDocument:
+@dataclass(frozen=True)
+class Limits:
+    """What one file may cost to parse (ADVISOR_MAX_DOCUMENT_BYTES, _MAX_PDF_PAGES, _MAX_PARSE_SECONDS)."""
+    max_bytes: int
+    max_pages: int
+    max_seconds: float
+
+    @classmethod
+    def from_settings(cls, settings) -> "Limits":
+        return cls(settings.max_document_bytes, settings.max_pdf_pages, settings.max_parse_seconds)
+
+
+def parse_pdf(path: Path, limits: Limits) -> ParsedDocument:
     from pypdf import PdfReader
 
+    started = time.monotonic()
     try:
         reader = PdfReader(str(path))
         if reader.is_encrypted:
@@ -56,7 +70,16 @@ def parse_pdf(path: Path) -> ParsedDocument:
             if not unlocked:
                 raise IngestError(str(path), "encrypted PDF that needs a password; "
                                   "save an unencrypted copy and ingest that")
-        page_texts = [clean_text(page.extract_text() or "").strip() for page in reader.pages]
+        pages = len(reader.pages)
+        if pages > limits.max_pages:
+            raise IngestError(str(path), f"the PDF has {pages:,} pages, more than the {limits.max_pages:,} allowed; "
+                              "split it into smaller documents, or raise ADVISOR_MAX_PDF_PAGES")
+        page_texts = []
+        for number, page in enumerate(reader.pages, start=1):
+            if time.monotonic() - started > limits.max_seconds:
+                raise IngestError(str(path), f"parsing took longer than {limits.max_seconds:g} s (stopped at page "
+                                  f"{number} of {pages}); re-export the PDF, split it, or raise ADVISOR_MAX_PARSE_SECONDS")
+            page_texts.append(clean_text(page.extract_text() or "").strip())
     except IngestError:
         raise
     except Exception as exc:  # pypdf raises a zoo of types on malformed files (found by fuzzing)
@@ -101,15 +124,33 @@ class _VisibleText(HTMLParser):
               "ul", "ol", "table", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "br", "blockquote",
               "pre", "dd", "dt", "figcaption", "title"}
 
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+    _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0(?![.\d]*[1-9])",
+                               re.IGNORECASE)
+
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.hidden_depth = 0
+        self.hidden_tag: str | None = None  # an element hidden by its attributes, and how deep in it we are
+        self.hidden_nest = 0
         self.in_head = False
         self.title: str | None = None
         self._in_title = False
 
+    @classmethod
+    def hidden_by_attributes(cls, attrs) -> bool:
+        """`hidden`, `aria-hidden="true"` or an inline style that hides: text a reader never sees,
+        and a common place to plant instructions for a model."""
+        values = dict(attrs)
+        return ("hidden" in values or (values.get("aria-hidden") or "").lower() == "true"
+                or bool(cls._HIDDEN_STYLE.search(values.get("style") or "")))
+
     def handle_starttag(self, tag, attrs):
+        if self.hidden_tag == tag:
+            self.hidden_nest += 1
+        elif self.hidden_tag is None and tag not in self.VOID and self.hidden_by_attributes(attrs):
+            self.hidden_tag, self.hidden_nest = tag, 1
         if tag == "head":
             self.in_head = True
         elif self.in_head and tag not in self.IN_HEAD:
@@ -123,6 +164,10 @@ class _VisibleText(HTMLParser):
             self.parts.append("• ")
 
     def handle_endtag(self, tag):
+        if tag == self.hidden_tag:
+            self.hidden_nest -= 1
+            if not self.hidden_nest:
+                self.hidden_tag = None
         if tag == "head":
             self.in_head = False
         if tag in self.HIDDEN and self.hidden_depth:
@@ -139,7 +184,7 @@ class _VisibleText(HTMLParser):
             return
         if self.in_head and not self.hidden_depth and data.strip():
             self.in_head = False  # text cannot be in a head: the body has begun
-        if not self.hidden_depth and not self.in_head:
+        if not self.hidden_depth and not self.in_head and self.hidden_tag is None:
             self.parts.append(" ".join(data.split()) + (" " if data[-1:].isspace() else ""))
 
     def parse_marked_section(self, i, report=1):
@@ -199,9 +244,9 @@ PARSERS = {".pdf": parse_pdf, ".html": parse_html, ".htm": parse_html,
            ".md": parse_text, ".markdown": parse_text, ".txt": parse_text}
 
 
-def parse(path: Path, max_bytes: int | None = None) -> ParsedDocument:
-    """Parse one file. `max_bytes` defaults to the configured ADVISOR_MAX_DOCUMENT_BYTES; the size
-    is checked before any parser reads the file."""
+def parse(path: Path, limits: Limits | None = None) -> ParsedDocument:
+    """Parse one file within `limits` (by default the configured ones); the size is checked before
+    any parser reads the file."""
     parser = PARSERS.get(path.suffix.lower())
     if parser is None:
         raise IngestError(str(path), f"unsupported file type {path.suffix or '(none)'!r}; "
@@ -211,11 +256,11 @@ def parse(path: Path, max_bytes: int | None = None) -> ParsedDocument:
     size = path.stat().st_size
     if size == 0:
         raise IngestError(str(path), "the file is empty (0 bytes); remove it from the batch or give it content")
-    if max_bytes is None:
+    if limits is None:
         from advisor.config import get_settings
 
-        max_bytes = get_settings().max_document_bytes
-    if size > max_bytes:
-        raise IngestError(str(path), f"the file has {size:,} bytes, more than the {max_bytes:,} allowed; "
+        limits = Limits.from_settings(get_settings())
+    if size > limits.max_bytes:
+        raise IngestError(str(path), f"the file has {size:,} bytes, more than the {limits.max_bytes:,} allowed; "
                           "split it into smaller documents, or raise the limit with ADVISOR_MAX_DOCUMENT_BYTES")
-    return parser(path)
+    return parse_pdf(path, limits) if parser is parse_pdf else parser(path)

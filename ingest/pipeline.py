@@ -26,11 +26,11 @@ from advisor.lexical import BM25Index
 from advisor.passage import Passage, passage_id
 from advisor.text import detect_language
 from ingest.chunker import chunk_text
-from ingest.parsers import parse
+from ingest.parsers import Limits, parse
 from ingest import versions
 from ingest.sources import DocumentSpec, resolve
 
-CHUNKER_VERSION = "structure-2"
+CHUNKER_VERSION = "structure-3"  # 3: over-long sentences cut at clause/word boundaries
 
 
 @dataclass
@@ -62,7 +62,7 @@ def _sha256(path: Path) -> str:
 
 
 def _passages_for(spec: DocumentSpec, settings: Settings) -> tuple[dict, str, list[Passage], list[str]]:
-    parsed = parse(spec.path, settings.max_document_bytes)
+    parsed = parse(spec.path, Limits.from_settings(settings))
     language = spec.language or detect_language(parsed.text[:5000])
     title = spec.title or parsed.title or spec.path.stem
     passages, seen = [], {}

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from advisor.errors import IngestError
 from advisor.text import detect_language
 from ingest.chunker import chunk_text
-from ingest.parsers import parse
+from ingest.parsers import Limits, parse
 from tests.pdfs import encrypted_pdf, text_pdf
 
 EXAMPLES = {"pdf": 250, "html": 400, "text": 400, "chunker": 400}
@@ -85,7 +85,7 @@ def encoded(text: st.SearchStrategy[str]) -> st.SearchStrategy[bytes]:
 def check_parse(path, data: bytes) -> None:
     path.write_bytes(data)
     try:
-        parsed = parse(path, max_bytes=10_000_000)
+        parsed = parse(path, Limits(max_bytes=10_000_000, max_pages=2000, max_seconds=60))
     except IngestError as exc:
         assert exc.message.strip() and str(path) in str(exc)
         return

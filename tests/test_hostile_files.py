@@ -19,7 +19,7 @@ from advisor.core import Advisor
 from advisor.errors import ConfigError, IngestError
 from advisor.index import Index
 from advisor.llm import ValidationFailed, validate
-from ingest.parsers import parse
+from ingest.parsers import Limits, parse
 from ingest.pipeline import ingest
 from tests.pdfs import encrypted_pdf, text_pdf
 
@@ -60,7 +60,7 @@ def test_file_over_the_size_limit_is_refused_before_parsing(tmp_path, monkeypatc
     big = tmp_path / "groot.pdf"
     big.write_bytes(b"%PDF-1.7 not really " * 100)
     with pytest.raises(IngestError, match="ADVISOR_MAX_DOCUMENT_BYTES") as err:
-        parse(big, max_bytes=1000)
+        parse(big, Limits(max_bytes=1000, max_pages=2000, max_seconds=60))
     assert "2,000 bytes, more than the 1,000 allowed" in err.value.message
     assert "not a readable PDF" not in err.value.message
 
@@ -270,3 +270,56 @@ def test_hostile_batch_through_the_cli_fails_file_by_file(tmp_path):
     assert "SCRIPTGEHEIM" not in page_text and "STIJLGEHEIM" not in page_text
     assert not Advisor(load_settings(data_dir=data)).search("SCRIPTGEHEIM STIJLGEHEIM window font")
     assert "Coöperatie: één sociale onderneming" in after.document_text("oud")
+
+
+# -- issue #19: hidden HTML text, passage size, page count, parse time --------------------------
+
+HIDDEN_PAGE = ("<html><body><h1>Sociale clausules</h1><p>Een schoonmaakopdracht kan een sociale clausule bevatten.</p>"
+               '<div style="display: none">{i}<div>nog dieper</div></div><p hidden>{i}</p>'
+               '<span aria-hidden="true">{i}</span><p style="font-size:0">{i}</p><img hidden src="x.png">'
+               "<p>Werkervaring voor kwetsbare werkzoekenden is een uitvoeringsvoorwaarde.</p></body></html>")
+
+
+def test_hidden_html_text_is_neither_indexed_nor_quoted(tmp_path):
+    page = tmp_path / "verborgen.html"
+    page.write_text(HIDDEN_PAGE.format(i=INJECTION), encoding="utf-8")
+    text = parse(page).text
+    assert "Negeer" not in text and "dieper" not in text
+    assert "sociale clausule bevatten" in text and "uitvoeringsvoorwaarde" in text  # the visible text stays
+
+    settings = load_settings(data_dir=tmp_path / "data")
+    ingest([page], settings)
+    index = Index(settings.data_dir)
+    assert not any("Negeer" in p.text for p in index.passages.values())
+    answer = Advisor(settings, index).ask("Welke sociale clausule kan een schoonmaakopdracht bevatten?")
+    assert all("Negeer" not in c.quote for c in answer.citations)
+
+
+def test_no_passage_is_longer_than_the_chunk_size(tmp_path):
+    """One 'sentence' of 1.2 MB (a flattened table, a PDF without full stops) became one passage, and
+    every answer afterwards scanned it."""
+    doc = tmp_path / "lang.txt"
+    doc.write_text("Inleiding over sociale clausules.\n\n" + "schoonmaak, groenonderhoud en catering " * 30000,
+                   encoding="utf-8")
+    settings = load_settings(data_dir=tmp_path / "data")
+    ingest([doc], settings)
+    index = Index(settings.data_dir)
+    passages = list(index.passages.values())
+    assert len(passages) > 100
+    assert max(len(p.text) for p in passages) <= 1500  # the chunk size (900), a list 1.6 times that
+    source = index.document_text(passages[0].doc_id)
+    assert all(source[p.start:p.end] == p.text for p in passages)  # still verbatim spans
+
+
+def test_a_pdf_with_too_many_pages_is_refused_before_its_text_is_read(tmp_path):
+    pdf = text_pdf(tmp_path / "dik.pdf", [[f"Pagina {n} over sociale clausules."] for n in range(12)])
+    with pytest.raises(IngestError, match="ADVISOR_MAX_PDF_PAGES") as err:
+        parse(pdf, Limits(max_bytes=10_000_000, max_pages=10, max_seconds=60))
+    assert "12 pages, more than the 10 allowed" in err.value.message
+    assert parse(pdf, Limits(max_bytes=10_000_000, max_pages=12, max_seconds=60)).page_starts
+
+
+def test_a_pdf_that_parses_too_long_is_refused(tmp_path):
+    pdf = text_pdf(tmp_path / "traag.pdf", [[f"Pagina {n}."] for n in range(3)])
+    with pytest.raises(IngestError, match="ADVISOR_MAX_PARSE_SECONDS"):
+        parse(pdf, Limits(max_bytes=10_000_000, max_pages=100, max_seconds=1e-9))
