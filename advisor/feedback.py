@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sqlite3
 import threading
 from datetime import datetime, timezone
@@ -22,6 +23,21 @@ CREATE TABLE IF NOT EXISTS feedback (
 )
 """
 COLUMNS = ("id", "answer_id", "rating", "comment", "question", "answer", "created")
+# Control characters (but tab and line feed) can drive the terminal an export is printed to.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(value):
+    """A stored value as it may leave the store: no control characters."""
+    return _CONTROL.sub("", value) if isinstance(value, str) else value
+
+
+def csv_cell(value):
+    """A value for a CSV cell: inert, and text a spreadsheet would run as a formula starts with '."""
+    value = inert(value)
+    return "'" + value if isinstance(value, str) and value.startswith(_FORMULA_START) else value
 
 
 class FeedbackStore:
@@ -53,11 +69,11 @@ class FeedbackStore:
     def export(self, fmt: str) -> str:
         rows = self.all()
         if fmt == "jsonl":
-            return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+            return "".join(json.dumps({k: inert(v) for k, v in r.items()}, ensure_ascii=False) + "\n" for r in rows)
         if fmt == "csv":
             out = io.StringIO()
             writer = csv.DictWriter(out, fieldnames=COLUMNS)
             writer.writeheader()
-            writer.writerows(rows)
+            writer.writerows({k: csv_cell(v) for k, v in r.items()} for r in rows)
             return out.getvalue()
         raise ValueError(f"unknown export format {fmt!r}; use csv or jsonl")
