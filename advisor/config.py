@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from advisor.errors import ConfigError
@@ -16,7 +16,7 @@ BUNDLED_CORPUS = REPO_ROOT / "corpus"
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="ADVISOR_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="ADVISOR_", env_file=".env", extra="ignore", validate_by_name=True)
 
     data_dir: Path = Field(Path("data"), description="Where the index lives.")
     corpus_dir: Path = Field(BUNDLED_CORPUS, description="The corpus ingested when no index exists.")
@@ -46,12 +46,16 @@ class Settings(BaseSettings):
     )
     max_criteria: int = Field(5, ge=1, le=20, description="Most instruments in a criteria menu.")
     max_question_chars: int = Field(4000, ge=10, description="Longest question accepted.")
+    vector_store: str = Field("chroma", description="Where dense vectors are kept (advisor.vectorstores): 'chroma'. "
+                              "Each store's own settings are named after it (ADVISOR_CHROMA_…).")
     chroma_url: str | None = Field(None, description="A `chroma run` server (http://host:port) instead of the "
                                    "embedded store; lets several API workers share one vector index.")
-    hnsw_search_ef: int = Field(400, ge=1, le=10_000, description="HNSW ef_search of the vector index: candidates "
-                                "a dense query examines (Chroma's own default is 100). Higher: better recall, slower "
-                                "(see README, Running at scale). Takes effect when the index is next loaded: at the "
-                                "API's start, or a restart of `chroma run`.")
+    chroma_hnsw_search_ef: int = Field(
+        400, ge=1, le=10_000,
+        validation_alias=AliasChoices("ADVISOR_CHROMA_HNSW_SEARCH_EF", "ADVISOR_HNSW_SEARCH_EF"),
+        description="HNSW ef_search of the Chroma index: candidates a dense query examines (Chroma's own default "
+        "is 100). Higher: better recall, slower (see README, Running at scale). Takes effect when the index is next "
+        "loaded: at the API's start, or a restart of `chroma run`. ADVISOR_HNSW_SEARCH_EF is the older name.")
     admin_api_key: SecretStr | None = Field(None, description="Enables the admin endpoints (upload, delete).")
     rate_limit_per_minute: int = Field(600, ge=0, description="Requests a client may make a minute (0: no limit).")
     rate_limit_burst: int = Field(60, ge=1, description="Requests a client may make at once.")
@@ -90,6 +94,15 @@ class Settings(BaseSettings):
             f"unknown embedder {value!r}: use one of {', '.join(sorted(EMBEDDERS))} "
             "or the path of a local sentence-transformers model directory"
         )
+
+    @field_validator("vector_store")
+    @classmethod
+    def _known_vector_store(cls, value: str) -> str:
+        from advisor.vectorstores import VECTOR_STORES
+
+        if value not in VECTOR_STORES:
+            raise ValueError(f"unknown vector store {value!r}: use one of {', '.join(VECTOR_STORES)}")
+        return value
 
     @field_validator("admin_api_key")
     @classmethod
@@ -146,7 +159,7 @@ def load_settings(**overrides) -> Settings:
         problems = []
         for err in exc.errors():
             field = ".".join(str(p) for p in err["loc"]) or "settings"
-            env = f"ADVISOR_{field.upper()}" if field != "settings" else "settings"
+            env = "settings" if field == "settings" else f"ADVISOR_{field.upper().removeprefix('ADVISOR_')}"
             shown = "" if field == "settings" or field in secrets else f" (got {err.get('input')!r})"
             problems.append(f"{env}: {err['msg']}{shown}")
         raise ConfigError("invalid configuration:\n  " + "\n  ".join(problems)) from None

@@ -9,6 +9,7 @@ import pytest
 from advisor.config import BUNDLED_CORPUS, load_settings
 from advisor.core import Advisor
 from advisor.errors import RetrievalError
+from advisor.vectorstores import get_vector_store
 from advisor.vectorstores.chroma import ChromaStore
 from ingest.pipeline import ingest
 from tests.server import chroma_server, running_server
@@ -26,8 +27,8 @@ def test_ingest_and_serve_through_a_chroma_server(chroma_url, tmp_path):
     report = ingest([BUNDLED_CORPUS], settings)
     assert report.embedded == report.passages > 0
     assert not (tmp_path / "data" / "chroma").exists(), "vectors went to the server, not the local store"
-    store = ChromaStore(tmp_path / "unused", "use", chroma_url)
-    assert len(store.ids()) == report.passages
+    store = get_vector_store(settings, tmp_path / "unused", "use")
+    assert store.shared and len(store.ids()) == report.passages
     hits = Advisor(settings).search("Can I reserve a cleaning contract for sheltered workshops?", 5)
     assert any(h.dense_rank for h in hits)
     env = {"ADVISOR_EMBEDDER": "use", "ADVISOR_CHROMA_URL": chroma_url}
