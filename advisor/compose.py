@@ -16,7 +16,7 @@ from advisor.passage import Passage
 from advisor.retrieval import Hit
 from advisor.scope import addresses_assistant
 from advisor.text import LANGUAGES, content_words, stem, words
-from ingest.structure import LIST_ITEM, heading_level, sentence_spans, units
+from advisor.structure import LIST_ITEM, heading_level, sentence_spans, units
 
 MIN_SENTENCE_WORDS = 4
 

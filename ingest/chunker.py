@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ingest.structure import LIST_ITEM, Unit, heading_level, heading_text, sentence_spans, units
+from advisor.structure import LIST_ITEM, Unit, heading_level, heading_text, sentence_spans, units
 
 
 @dataclass(frozen=True)
