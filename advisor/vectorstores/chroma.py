@@ -13,7 +13,9 @@ from advisor.errors import RetrievalError
 
 
 def collection_name(embedder_name: str) -> str:
-    """One collection per embedder, so switching embedders never mixes vector spaces."""
+    """One collection per embedder, so switching embedders never mixes vector spaces. Not the document
+    slug rule (ingest.sources.slug) on purpose: this name is a storage key, and a new rule would orphan
+    the vectors of every existing store built with a local model path."""
     slug = re.sub(r"[^a-zA-Z0-9._-]", "-", embedder_name)[:40].strip("-._") or "model"
     digest = hashlib.sha256(embedder_name.encode()).hexdigest()[:8]
     return f"passages-{slug}-{digest}"

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from fastapi import APIRouter, File, Form, UploadFile
@@ -11,6 +10,7 @@ from advisor.api.deps import AdminDep, AdvisorDep, StateDep
 from advisor.api.schemas import DocumentOut, IngestReportOut, PassageOut, Problem
 from advisor.errors import AdvisorError, IngestError
 from ingest.parsers import PARSERS
+from ingest.sources import slug
 
 router = APIRouter(prefix="/v1", tags=["documents"])
 
@@ -69,7 +69,7 @@ async def upload_document(_: AdminDep, state: StateDep, file: UploadFile = File(
     suffix = Path(name).suffix.lower()
     if suffix not in PARSERS:
         raise IngestError(name, f"unsupported file type {suffix or '(none)'!r}; supported: {', '.join(sorted(PARSERS))}")
-    stem = re.sub(r"[^a-z0-9]+", "-", (doc_id or Path(name).stem).lower()).strip("-") or "document"
+    stem = slug(doc_id or Path(name).stem)
     uploads = Path(state.settings.data_dir) / "uploads"
     uploads.mkdir(parents=True, exist_ok=True)
     target = uploads / f"{stem}{suffix}"
