@@ -17,19 +17,11 @@ from advisor.concepts import concepts, coverage
 from advisor.config import Settings
 from advisor.errors import InvalidQuestionError, QuestionTooLongError
 from advisor.index import Index
+from advisor.phrases import render
 from advisor.retrieval import Hit, HybridRetriever
 from advisor.scope import in_domain, is_offtopic_task, is_steering
 from advisor.text import content_words, detect_language
 
-REFUSAL = {
-    "nl": ("Daar kan ik je niet mee helpen vanuit mijn bronnen. Ik beantwoord vragen over sociaal en "
-           "duurzaam aankopen door overheden: opdrachten voorbehouden aan de sociale economie, sociale "
-           "criteria en uitvoeringsvoorwaarden, social return, en het regionaal kader duurzaam aankopen "
-           "van regio Brugge."),
-    "en": ("I can't help with that from my sources. I answer questions on social and sustainable public "
-           "procurement: contracts reserved for the social economy, social criteria and execution "
-           "conditions, social return, and the Bruges regional framework for sustainable purchasing."),
-}
 COVERAGE_PASSAGES = 3
 FOLLOW_UP_WORDS = 6
 
@@ -217,4 +209,5 @@ class Advisor:
 
     def _refuse(self, language: str, reason: str, started: float, timings: dict) -> Answer:
         timings = dict(timings, total=round((time.perf_counter() - started) * 1000, 2))
-        return Answer(REFUSAL[language], language, True, timings_ms=timings, refusal_reason=reason)
+        return Answer(render("answer", language, "refusal"), language, True, timings_ms=timings,
+                      refusal_reason=reason)

@@ -19,7 +19,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from advisor import prompting
+from advisor.phrases import phrases
 from advisor.compose import Citation, passage_sentences
 from advisor.passage import Passage
 from advisor.scope import addresses_assistant
@@ -63,7 +63,7 @@ def _word_runs(text: str) -> set[tuple[str, ...]]:
 
 @lru_cache(maxsize=1)
 def _prompt_runs() -> frozenset[tuple[str, ...]]:
-    return frozenset().union(*(_word_runs(template) for table in prompting.prompts().values()
+    return frozenset().union(*(_word_runs(template) for table in phrases("llm").values()
                                for template in table.values()))
 
 
