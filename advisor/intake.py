@@ -4,6 +4,8 @@ Fields: product group (mapped onto the framework's groups by synonyms), estimate
 duration, framework agreement, lots, jurisdiction (Flemish/Belgian or Dutch), non-EU products.
 Fields sent explicitly (API, UI form) win over the text; earlier turns of the conversation fill
 what the current question leaves open. Unclear fields stay None and are listed as missing.
+The domain's word lists (product-group synonyms, jurisdiction cues, non-EU products) are knowledge
+data (advisor/knowledge/*.toml); what stays here is how amounts, durations and yes/no are written.
 """
 
 from __future__ import annotations
@@ -33,14 +35,6 @@ _FRAMEWORK_YES = re.compile(r"raamovereenkomst|raamcontract|framework (?:agreeme
 _FRAMEWORK_NO = re.compile(r"(?:geen|niet als|not an?|no)\s+(?:\w+\s+)?(?:raamovereenkomst|raamcontract|framework)",
                            re.IGNORECASE)
 _LOTS = re.compile(r"\b(?:percelen|perceel|lots?|loten)\b", re.IGNORECASE)
-_NON_EU = re.compile(r"buiten de eu|outside the eu|koffie|thee\b|fruitsap|chocolade|bananen|katoen|coffee|\btea\b|"
-                     r"cocoa|cotton", re.IGNORECASE)
-_BE = re.compile(r"vlaams|vlaanderen|belgi|brugge|bruges|gent\b|ghent|antwerpen|leuven|hasselt|aalst|roeselare|"
-                 r"ocmw|lokaal bestuur|lokale besturen|beernem|blankenberge|damme|jabbeke|knokke|oostkamp|torhout|"
-                 r"zedelgem|zuienkerke|vdab|maatwerkbedrijf|\bwet van 17 juni 2016|flemish|flanders|belgian",
-                 re.IGNORECASE)
-_NL = re.compile(r"nederland|aanbestedingswet|\bsroi\b|amsterdam|rotterdam|utrecht|den haag|eindhoven|groningen|"
-                 r"wethouder|sociaal werkbedrijf|\buwv\b|dutch|netherlands|\bpso\b|participatiewet", re.IGNORECASE)
 RESERVATION = re.compile(r"voorbehoud|voorbehouden|voor te behouden|reserveren|reserveer|gereserveerd|\breserv|"
                          r"sheltered|maatwerkbedrijf|beschutte werkplaats|sociale werkplaats|sociaal werkbedrijf|"
                          r"exclusief (?:aan|voor) de sociale economie", re.IGNORECASE)
@@ -60,7 +54,7 @@ class Intake:
     duration_months: int | None = None
     framework_agreement: bool | None = None
     lots: bool | None = None
-    jurisdiction: str | None = None           # "be" or "nl"
+    jurisdiction: str | None = None           # an id of advisor/knowledge/jurisdictions.toml ("be", "nl")
     jurisdiction_assumed: bool = False
     non_eu_products: bool | None = None
     other_groups: list[str] = field(default_factory=list)
@@ -150,6 +144,7 @@ def match_group(text: str, kb: Knowledge | None = None) -> tuple[str | None, lis
 
 
 def extract(text: str, kb: Knowledge | None = None) -> Intake:
+    kb = kb or knowledge()
     group, others = match_group(text, kb)
     amount = parse_amount(text)
     intake = Intake(product_group=group, other_groups=others, duration_months=parse_duration(text))
@@ -161,11 +156,12 @@ def extract(text: str, kb: Knowledge | None = None) -> Intake:
         intake.framework_agreement = True
     if _LOTS.search(text):
         intake.lots = True
-    if _NON_EU.search(text):
+    if kb.non_eu_cues.search(text):
         intake.non_eu_products = True
-    be, nl = len(_BE.findall(text)), len(_NL.findall(text))
-    if be != nl:
-        intake.jurisdiction = "be" if be > nl else "nl"
+    counts = {j.id: len(j.cues.findall(text)) for j in kb.jurisdictions.values()}
+    leaders = [j for j, n in counts.items() if n == max(counts.values()) and n > 0]
+    if len(leaders) == 1:  # the jurisdiction the text points to most; a tie leaves it open
+        intake.jurisdiction = leaders[0]
     return intake
 
 
@@ -187,8 +183,8 @@ def build(question: str, history: list[dict] | None = None, explicit: dict | Non
     if intake.value_basis == "per year" and intake.value_eur and intake.duration_months:
         intake.value_eur = round(intake.value_eur * intake.duration_months / 12, 2)
         intake.value_basis = "total (per year × duration)"
-    if intake.jurisdiction is None:
-        intake.jurisdiction, intake.jurisdiction_assumed = "be", True
+    if intake.jurisdiction is None:  # a buyer who does not say is taken to be under the framework
+        intake.jurisdiction, intake.jurisdiction_assumed = (kb or knowledge()).framework["jurisdiction"], True
     return intake
 
 

@@ -114,7 +114,7 @@ def test_unknown_product_group_asks_for_it(advisor):
 
 
 def test_malformed_knowledge_files_are_refused_with_the_entry_named(tmp_path):
-    for name in ("framework.toml", "criteria.toml", "legal.toml"):
+    for name in ("framework.toml", "criteria.toml", "legal.toml", "jurisdictions.toml", "intake.toml"):
         shutil.copy(BUNDLED_CORPUS.parent / "advisor" / "knowledge" / name, tmp_path / name)
     load(tmp_path)
     text = (tmp_path / "criteria.toml").read_text(encoding="utf-8")
