@@ -164,6 +164,7 @@ def cmd_ingest(args) -> int:
 
 def cmd_ask(args) -> int:
     from advisor.core import Advisor
+    from advisor.phrases import render
 
     settings = _settings(args)
     ensure_index(settings)
@@ -173,7 +174,7 @@ def cmd_ask(args) -> int:
         return 0
     print(result["answer"])
     if result["citations"]:
-        print("\nBronnen:" if result["language"] == "nl" else "\nSources:")
+        print("\n" + render("answer", result["language"], "sources"))
         for c in result["citations"]:
             where = ", ".join(x for x in (f"p. {c['page']}" if c["page"] else "", c["section"]) if x)
             print(f"[{c['n']}] {c['title']}" + (f" — {where}" if where else ""))

@@ -17,6 +17,7 @@ from advisor.api.deps import AdvisorDep, StateDep
 from advisor.api.routes.ask import remember
 from advisor.api.schemas import ChatRequest, Problem
 from advisor.errors import InvalidQuestionError
+from advisor.phrases import render
 
 router = APIRouter(prefix="/v1", tags=["openai-compatible"])
 MODEL_ID = "social-procurement-advisor"
@@ -31,7 +32,7 @@ def _text(content) -> str:
 def _sources(result: dict) -> str:
     if not result["citations"]:
         return ""
-    head = "Bronnen:" if result["language"] == "nl" else "Sources:"
+    head = render("answer", result["language"], "sources")
     lines = [f"[{c['n']}] {c['title']}" + (f", p. {c['page']}" if c["page"] else "")
              + (f" — {c['section']}" if c["section"] else "") + f": “{' '.join(c['quote'].split())}”"
              for c in result["citations"]]
