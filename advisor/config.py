@@ -6,7 +6,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import (AliasChoices, Field, SecretStr, ValidationError, ValidationInfo, field_validator,
+                      model_validator)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from advisor.errors import ConfigError
@@ -95,15 +96,6 @@ class Settings(BaseSettings):
             "or the path of a local sentence-transformers model directory"
         )
 
-    @field_validator("vector_store")
-    @classmethod
-    def _known_vector_store(cls, value: str) -> str:
-        from advisor.vectorstores import VECTOR_STORES
-
-        if value not in VECTOR_STORES:
-            raise ValueError(f"unknown vector store {value!r}: use one of {', '.join(VECTOR_STORES)}")
-        return value
-
     @field_validator("admin_api_key")
     @classmethod
     def _strong_key(cls, value):
@@ -112,13 +104,16 @@ class Settings(BaseSettings):
                              "'python -c \"import secrets; print(secrets.token_urlsafe(32))\"'")
         return value
 
-    @field_validator("generator")
+    @field_validator("generator", "vector_store")
     @classmethod
-    def _known_generator(cls, value: str) -> str:
+    def _registered(cls, value: str, info: ValidationInfo) -> str:
+        """A backend chosen by name must be in its registry."""
         from advisor.generators import GENERATORS
+        from advisor.vectorstores import VECTOR_STORES
 
-        if value not in GENERATORS:
-            raise ValueError(f"unknown generator {value!r}: use one of {', '.join(GENERATORS)}")
+        registry = {"generator": GENERATORS, "vector_store": VECTOR_STORES}[info.field_name]
+        if value not in registry:
+            raise ValueError(f"unknown {info.field_name.replace('_', ' ')} {value!r}: use one of {', '.join(registry)}")
         return value
 
     @model_validator(mode="after")
