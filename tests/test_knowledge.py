@@ -28,7 +28,7 @@ def test_the_special_cases_are_data():
     assert [c.id for c in kb.criteria.values() if c.non_eu_products] == ["fair_trade"]
     assert {j: kb.jurisdictions[j].reservation_card for j in kb.jurisdictions} == {
         "be": "be_2016_art15", "nl": "nl_aw2012_art282"}
-    assert kb.jurisdictions["nl"].cues.search("Gemeente Rotterdam") and kb.non_eu_cues.search("koffie")
+    assert kb.jurisdictions["nl"].cues.search("Gemeente Rotterdam") and kb.cues["non_eu_products"].search("koffie")
 
 
 BROKEN = [
@@ -59,7 +59,10 @@ BROKEN = [
      "jurisdictions.toml jurisdiction nl: reservation_card 'be_2016_art15' is not a legal.toml card of jurisdiction 'nl'"),
     ("jurisdictions.toml", r"'gent\b'", "'gent('", r"jurisdictions.toml jurisdiction be: cue 'gent\(' is not a regular expression"),
     ("intake.toml", "'koffie'", "'koffie['", r"intake.toml non_eu_products: cue 'koffie\[' is not a regular expression"),
-    ("intake.toml", "[non_eu_products]", "[non_eu_goods]", r"intake.toml: unknown keys \['non_eu_goods'\]"),
+    ("intake.toml", "non_eu_products = [", "non_eu_goods = [",
+     r"intake.toml: unknown keys \['non_eu_goods'\] missing keys \['non_eu_products'\]"),
+    ("intake.toml", r"lots = ['\b(?:percelen|perceel|lots?|loten)\b']", "lots = []",
+     "intake.toml lots: cues must be a non-empty list"),
 ]
 
 

@@ -116,7 +116,7 @@ class Knowledge:
     legal: dict[str, LegalCard]
     evidence_all: tuple[Evidence, ...] = field(default=())
     jurisdictions: dict[str, Jurisdiction] = field(default_factory=dict)
-    non_eu_cues: re.Pattern | None = None
+    cues: dict[str, re.Pattern] = field(default_factory=dict)   # intake.toml, by key
     reservation_groups_evidence: tuple[Evidence, ...] = ()
 
     @property
@@ -125,6 +125,8 @@ class Knowledge:
         return next(c for c in self.criteria.values() if c.reservation)
 
 
+CUES = {"non_eu_products", "framework_agreement", "no_framework_agreement", "lots", "asks_reservation",
+        "declines_reservation", "asks_criteria"}   # the word lists of intake.toml
 REQUIRED_ROLES = {"objective", "suitability"}   # what the verdict cites the reservation criterion's evidence for
 
 
@@ -225,9 +227,8 @@ def load(directory: Traversable = HERE) -> Knowledge:
                                  f"jurisdiction {j['id']!r}; known: {', '.join(i for i, c in legal.items() if c.jurisdiction == j['id'])}")
         jurisdictions[j["id"]] = Jurisdiction(j["id"], j["reservation_card"], _cues(j["cues"], where))
 
-    _check_keys(intake_data, {"non_eu_products"}, {"non_eu_products"}, "intake.toml")
-    _check_keys(intake_data["non_eu_products"], {"cues"}, {"cues"}, "intake.toml non_eu_products")
-    non_eu = _cues(intake_data["non_eu_products"]["cues"], "intake.toml non_eu_products")
+    _check_keys(intake_data, CUES, CUES, "intake.toml")
+    cues = {key: _cues(patterns, f"intake.toml {key}") for key, patterns in intake_data.items()}
 
     framework_keys = {"id", "name_nl", "name_en", "approved", "jurisdiction", "reservation_ambition",
                       "reservation_groups_evidence", "evidence"}
@@ -302,7 +303,7 @@ def load(directory: Traversable = HERE) -> Knowledge:
              *threshold.evidence, *threshold.below_evidence, *threshold.above_evidence,
              *(e for c in criteria.values() for e in c.evidence), *_evidence(framework.get("evidence"), "framework"),
              *reservation_groups, *(e for card in legal.values() for e in card.corpus_evidence)]
-    return Knowledge(framework, threshold, groups, criteria, legal, tuple(every), jurisdictions, non_eu, reservation_groups)
+    return Knowledge(framework, threshold, groups, criteria, legal, tuple(every), jurisdictions, cues, reservation_groups)
 
 
 @lru_cache
