@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 
-from advisor.config import REPO_ROOT
 from advisor.errors import ConfigError
-from advisor.phrases import RULES, phrases, render
+from advisor.phrases import PROMPTS, RULES, phrases, render
 
 
 @pytest.mark.parametrize("name", sorted(RULES))
@@ -19,7 +19,7 @@ def test_every_template_file_loads_with_both_languages(name):
 
 @pytest.fixture
 def prompts_copy(tmp_path):
-    shutil.copytree(REPO_ROOT / "prompts", tmp_path, dirs_exist_ok=True)
+    shutil.copytree(Path(str(PROMPTS)), tmp_path, dirs_exist_ok=True)  # wherever the templates ship
     return tmp_path
 
 
