@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 
+import uuid
+
 import httpx
 import pytest
 
@@ -13,12 +15,24 @@ from advisor.vectorstores import get_vector_store
 from advisor.vectorstores.chroma import ChromaStore
 from ingest.pipeline import ingest
 from tests.server import chroma_server, running_server
+from tests.vectorstore_contract import VectorStoreContract
 
 
 @pytest.fixture(scope="module")
 def chroma_url(tmp_path_factory):
     with chroma_server(tmp_path_factory.mktemp("chroma-server")) as (url, _):
         yield url
+
+
+@pytest.mark.slow
+class TestChromaServerStore(VectorStoreContract):
+    """The vector-store contract against the server: each test gets its own collection."""
+
+    @pytest.fixture
+    def store(self, chroma_url, tmp_path):
+        store = get_vector_store(load_settings(chroma_url=chroma_url), tmp_path, f"test-{uuid.uuid4().hex[:8]}")
+        assert store.shared
+        return store
 
 
 @pytest.mark.slow
