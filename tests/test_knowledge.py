@@ -44,8 +44,12 @@ BROKEN = [
     ("criteria.toml", 'applies_to = ["lighting"]', 'applies_to = ["lightning"]',
      "criteria.toml criterion led_lighting: applies_to names 'lightning'"),
     ("criteria.toml", ', role = "objective"', "",
-     "criteria.toml criterion reserved_contract: the reservation criterion needs evidence with the roles objective, suitability"),
-    ("criteria.toml", 'reservation = true\n', "", "criteria.toml: exactly one criterion must have reservation = true"),
+     "criteria.toml criterion reserved_contract: the reservation criterion needs evidence with the roles objective, suitability \\(has suitability\\)"),
+    ("criteria.toml", 'reservation = true\n', "",
+     "criteria.toml criterion reserved_contract: only the reservation criterion's evidence has roles"),
+    ("criteria.toml", ', role = "objective"', ', role = "aim"',
+     r"criteria.toml criterion reserved_contract: the reservation criterion needs evidence with the roles objective, "
+     r"suitability \(has aim, suitability\)"),
     ("criteria.toml", 'jurisdiction = "nl"', 'jurisdiction = "de"', "criteria.toml criterion social_return: unknown jurisdiction 'de'"),
     ("criteria.toml", 'legal_basis = { be = [], nl = [] }', 'legal_basis = { be = [], nl = [], fr = [] }',
      r"criteria.toml criterion lots: legal_basis names unknown jurisdictions \['fr'\]"),
@@ -92,4 +96,12 @@ def test_a_jurisdiction_without_its_phrases_is_named(kb_copy):
         f.write('\n[[jurisdictions]]\nid = "de"\nreservation_card = "de_gwb_118"\ncues = ["deutschland"]\n')
     with pytest.raises(KnowledgeError, match=r"jurisdictions.toml jurisdiction de: prompts/advice.toml has no phrases "
                                              r"\['assumed_de', 'check_reservation_de', 'given_de', 'reason_outside_framework_de'\]"):
+        load(kb_copy)
+
+
+def test_there_is_exactly_one_reservation_criterion(kb_copy):
+    path = kb_copy / "criteria.toml"
+    text = path.read_text(encoding="utf-8").replace("reservation = true\n", "")
+    path.write_text(text.replace(', role = "objective"', "").replace(', role = "suitability"', ""), encoding="utf-8")
+    with pytest.raises(KnowledgeError, match=r"criteria.toml: exactly one criterion must have reservation = true, found 0"):
         load(kb_copy)

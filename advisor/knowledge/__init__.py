@@ -127,7 +127,7 @@ class Knowledge:
 
 CUES = {"non_eu_products", "framework_agreement", "no_framework_agreement", "lots", "asks_reservation",
         "declines_reservation", "asks_criteria"}   # the word lists of intake.toml
-REQUIRED_ROLES = {"objective", "suitability"}   # what the verdict cites the reservation criterion's evidence for
+ROLES = {"objective", "suitability"}   # what the verdict cites the reservation criterion's evidence for
 
 
 def _evidence(items, where: str, roles: dict | None = None) -> tuple[Evidence, ...]:
@@ -195,38 +195,12 @@ def _read(name: str, directory: Traversable) -> dict:
 
 
 def load(directory: Traversable = HERE) -> Knowledge:
+    """Read and check every knowledge file; the first problem raises, naming file and entry."""
     fw = _read("framework.toml", directory)
-    legal_data = _read("legal.toml", directory)
-    crit_data = _read("criteria.toml", directory)
-    jur_data = _read("jurisdictions.toml", directory)
+    jurisdiction_ids = _jurisdiction_ids(_read("jurisdictions.toml", directory))
+    legal = _legal_cards(_read("legal.toml", directory), jurisdiction_ids)
+    jurisdictions = _jurisdictions(_read("jurisdictions.toml", directory), legal)
     intake_data = _read("intake.toml", directory)
-
-    _unique(jur_data.get("jurisdictions", []), "jurisdictions.toml jurisdiction")
-    jurisdictions_ids = tuple(j.get("id") for j in jur_data.get("jurisdictions", []))
-    if not jurisdictions_ids:
-        raise KnowledgeError("jurisdictions.toml: no [[jurisdictions]]")
-
-    legal = {}
-    _unique(legal_data.get("cards", []), "legal.toml card")
-    for card in legal_data.get("cards", []):
-        where = f"legal.toml card {card.get('id', '?')}"
-        _check_keys(card, set(LegalCard.__dataclass_fields__), set(LegalCard.__dataclass_fields__) - {"corpus_evidence"},
-                    where)
-        if card["jurisdiction"] not in ("eu", *jurisdictions_ids):
-            raise KnowledgeError(f"{where}: jurisdiction must be eu or one of jurisdictions.toml "
-                                 f"({', '.join(jurisdictions_ids)}), got {card['jurisdiction']!r}")
-        legal[card["id"]] = LegalCard(**(card | {"corpus_evidence": _evidence(card.get("corpus_evidence"), where)}))
-
-    jurisdictions = {}
-    for j in jur_data["jurisdictions"]:
-        where = f"jurisdictions.toml jurisdiction {j.get('id', '?')}"
-        _check_keys(j, {"id", "reservation_card", "cues"}, {"id", "reservation_card", "cues"}, where)
-        card = legal.get(j["reservation_card"])
-        if card is None or card.jurisdiction != j["id"]:
-            raise KnowledgeError(f"{where}: reservation_card {j['reservation_card']!r} is not a legal.toml card of "
-                                 f"jurisdiction {j['id']!r}; known: {', '.join(i for i, c in legal.items() if c.jurisdiction == j['id'])}")
-        jurisdictions[j["id"]] = Jurisdiction(j["id"], j["reservation_card"], _cues(j["cues"], where))
-
     _check_keys(intake_data, CUES, CUES, "intake.toml")
     cues = {key: _cues(patterns, f"intake.toml {key}") for key, patterns in intake_data.items()}
 
@@ -238,12 +212,63 @@ def load(directory: Traversable = HERE) -> Knowledge:
         raise KnowledgeError(f"framework.toml framework: jurisdiction {framework['jurisdiction']!r} is not in "
                              f"jurisdictions.toml ({', '.join(jurisdictions)})")
     _check_phrases(jurisdictions, framework["jurisdiction"])
-    reserving = framework["reservation_ambition"]
+    groups = _product_groups(fw.get("product_groups", []), framework["reservation_ambition"])
 
+    t = fw["threshold"]
+    _check_keys(t, set(Threshold.__dataclass_fields__), set(Threshold.__dataclass_fields__), "framework.toml threshold")
+    threshold = Threshold(**{k: (_evidence(v, "threshold") if k.endswith("evidence") else v) for k, v in t.items()})
+    criteria = _criteria(_read("criteria.toml", directory), groups, legal, jurisdictions)
+
+    reservation_groups = _evidence(framework["reservation_groups_evidence"], "framework.toml framework")
+    every = [*(e for g in groups.values() for e in g.evidence + ((g.example,) if g.example else ())),
+             *threshold.evidence, *threshold.below_evidence, *threshold.above_evidence,
+             *(e for c in criteria.values() for e in c.evidence), *_evidence(framework.get("evidence"), "framework"),
+             *reservation_groups, *(e for card in legal.values() for e in card.corpus_evidence)]
+    return Knowledge(framework, threshold, groups, criteria, legal, tuple(every), jurisdictions, cues, reservation_groups)
+
+
+def _jurisdiction_ids(data: dict) -> tuple[str, ...]:
+    _unique(data.get("jurisdictions", []), "jurisdictions.toml jurisdiction")
+    ids = tuple(j.get("id") for j in data.get("jurisdictions", []))
+    if not ids:
+        raise KnowledgeError("jurisdictions.toml: no [[jurisdictions]]")
+    return ids
+
+
+def _legal_cards(data: dict, jurisdiction_ids: tuple[str, ...]) -> dict[str, LegalCard]:
+    legal = {}
+    _unique(data.get("cards", []), "legal.toml card")
+    for card in data.get("cards", []):
+        where = f"legal.toml card {card.get('id', '?')}"
+        _check_keys(card, set(LegalCard.__dataclass_fields__), set(LegalCard.__dataclass_fields__) - {"corpus_evidence"},
+                    where)
+        if card["jurisdiction"] not in ("eu", *jurisdiction_ids):
+            raise KnowledgeError(f"{where}: jurisdiction must be eu or one of jurisdictions.toml "
+                                 f"({', '.join(jurisdiction_ids)}), got {card['jurisdiction']!r}")
+        legal[card["id"]] = LegalCard(**(card | {"corpus_evidence": _evidence(card.get("corpus_evidence"), where)}))
+    return legal
+
+
+def _jurisdictions(data: dict, legal: dict[str, LegalCard]) -> dict[str, Jurisdiction]:
+    jurisdictions = {}
+    for j in data["jurisdictions"]:
+        where = f"jurisdictions.toml jurisdiction {j.get('id', '?')}"
+        _check_keys(j, {"id", "reservation_card", "cues"}, {"id", "reservation_card", "cues"}, where)
+        card = legal.get(j["reservation_card"])
+        if card is None or card.jurisdiction != j["id"]:
+            own = ", ".join(i for i, c in legal.items() if c.jurisdiction == j["id"]) or "none"
+            raise KnowledgeError(f"{where}: reservation_card {j['reservation_card']!r} is not a legal.toml card of "
+                                 f"jurisdiction {j['id']!r}; known: {own}")
+        jurisdictions[j["id"]] = Jurisdiction(j["id"], j["reservation_card"], _cues(j["cues"], where))
+    return jurisdictions
+
+
+def _product_groups(entries: list[dict], reserving: str) -> dict[str, ProductGroup]:
+    """The framework's product groups; those with the `reserving` ambition are its reservation priorities."""
     groups = {}
     group_keys = {"id", "name_nl", "name_en", "ambitions", "synonyms", "evidence", "example"}
-    _unique(fw.get("product_groups", []), "framework.toml product group")
-    for g in fw.get("product_groups", []):
+    _unique(entries, "framework.toml product group")
+    for g in entries:
         where = f"framework.toml product group {g.get('id', '?')}"
         _check_keys(g, group_keys, group_keys - {"example"}, where)
         example = _evidence([g["example"]], where)[0] if "example" in g else None
@@ -254,16 +279,17 @@ def load(directory: Traversable = HERE) -> Knowledge:
     if reserving not in ambitions:
         raise KnowledgeError(f"framework.toml framework: reservation_ambition {reserving!r} is no product group's "
                              f"ambition ({', '.join(sorted(ambitions))})")
+    return groups
 
-    t = fw["threshold"]
-    _check_keys(t, set(Threshold.__dataclass_fields__), set(Threshold.__dataclass_fields__), "framework.toml threshold")
-    threshold = Threshold(**{k: (_evidence(v, "threshold") if k.endswith("evidence") else v) for k, v in t.items()})
 
+def _criteria(data: dict, groups: dict[str, ProductGroup], legal: dict[str, LegalCard],
+              jurisdictions: dict[str, Jurisdiction]) -> dict[str, Criterion]:
+    ambitions = {a for g in groups.values() for a in g.ambitions}
     criteria = {}
     crit_keys = set(Criterion.__dataclass_fields__) - {"roles"}
     optional = {"value", "framework_agreement", "jurisdiction", "reservation", "framework_only", "non_eu_products"}
-    _unique(crit_data.get("criteria", []), "criteria.toml criterion")
-    for c in crit_data.get("criteria", []):
+    _unique(data.get("criteria", []), "criteria.toml criterion")
+    for c in data.get("criteria", []):
         where = f"criteria.toml criterion {c.get('id', '?')}"
         _check_keys(c, crit_keys, crit_keys - optional, where)
         for target in c["applies_to"]:
@@ -288,22 +314,18 @@ def load(directory: Traversable = HERE) -> Knowledge:
             raise KnowledgeError(f"{where}: draft_clause_nl is a string or a table with keys {', '.join(jurisdictions)}")
         roles: dict[str, tuple[Evidence, ...]] = {}
         evidence = _evidence(c["evidence"], where, roles)
-        if c.get("reservation") and not REQUIRED_ROLES <= set(roles):
+        if c.get("reservation") and set(roles) != ROLES:
             raise KnowledgeError(f"{where}: the reservation criterion needs evidence with the roles "
-                                 f"{', '.join(sorted(REQUIRED_ROLES))} (has {', '.join(sorted(roles)) or 'none'})")
+                                 f"{', '.join(sorted(ROLES))} (has {', '.join(sorted(roles)) or 'none'})")
+        if roles and not c.get("reservation"):
+            raise KnowledgeError(f"{where}: only the reservation criterion's evidence has roles")
         criteria[c["id"]] = Criterion(**(c | {"applies_to": tuple(c["applies_to"]), "legal_basis": basis,
                                                "draft_clause_nl": clause, "evidence": evidence, "roles": roles}))
     reservation = [c.id for c in criteria.values() if c.reservation]
     if len(reservation) != 1:
         raise KnowledgeError(f"criteria.toml: exactly one criterion must have reservation = true, found "
                              f"{len(reservation)} ({', '.join(reservation) or 'none'})")
-
-    reservation_groups = _evidence(framework["reservation_groups_evidence"], "framework.toml framework")
-    every = [*(e for g in groups.values() for e in g.evidence + ((g.example,) if g.example else ())),
-             *threshold.evidence, *threshold.below_evidence, *threshold.above_evidence,
-             *(e for c in criteria.values() for e in c.evidence), *_evidence(framework.get("evidence"), "framework"),
-             *reservation_groups, *(e for card in legal.values() for e in card.corpus_evidence)]
-    return Knowledge(framework, threshold, groups, criteria, legal, tuple(every), jurisdictions, cues, reservation_groups)
+    return criteria
 
 
 @lru_cache
