@@ -39,7 +39,7 @@ def _marked(text: str, *numbers: int | None) -> str:
 def applicable(criterion: Criterion, intake: Intake, group: ProductGroup | None, kb: Knowledge) -> bool:
     targets = set(criterion.applies_to)
     fits_group = "*" in targets or (group is not None and (group.id in targets or targets & set(group.ambitions)))
-    if criterion.id == "fair_trade" and intake.non_eu_products:
+    if criterion.non_eu_products and intake.non_eu_products:
         fits_group = True
     if not fits_group:
         return False
@@ -89,33 +89,30 @@ def verdict(intake: Intake, kb: Knowledge, citations: CitationList, language: st
         if cites:
             reasons.append(model.Reason(text=text, cites=cites))
 
-    suitability = kb.criteria["reserved_contract"].evidence[1:]
+    suitability = kb.reservation.roles["suitability"]
     checks = [say(language, key) for key in BASE_CHECKS]
-    if intake.jurisdiction == "nl":
-        checks.append(say(language, "check_nl_share"))
-    else:
-        checks.append(say(language, "check_be_threshold"))
+    checks.append(say(language, f"check_reservation_{intake.jurisdiction}"))
 
     if group is None:
         reason(say(language, "reason_suitability"), suitability)
         return model.Verdict(reservable="unknown", reasons=reasons, checks=checks)
 
     name = group.name(language)
-    if intake.jurisdiction == "nl":
-        reason(say(language, "reason_nl_jurisdiction"), kb.legal["nl_aw2012_art282"].corpus_evidence)
+    if intake.jurisdiction != kb.framework["jurisdiction"]:  # the framework does not apply; the buyer's own law does
+        card = kb.legal[kb.jurisdictions[intake.jurisdiction].reservation_card]
+        reason(say(language, f"reason_outside_framework_{intake.jurisdiction}"), card.corpus_evidence)
         reason(say(language, "reason_suitability"), suitability)
         return model.Verdict(reservable="conditional", reasons=reasons, checks=checks)
 
     if not group.reservation_priority:
-        s1_table = kb.product_groups["green_maintenance"].evidence
-        reason(say(language, "reason_not_priority", group=name[:1].upper() + name[1:]), s1_table)
-        others = [a for a in group.ambitions if a != "S1"]
+        reason(say(language, "reason_not_priority", group=name[:1].upper() + name[1:]), kb.reservation_groups_evidence)
+        others = [a for a in group.ambitions if a != kb.framework["reservation_ambition"]]
         if others:
             reason(say(language, "reason_other_ambitions", group=name, ambitions=", ".join(others)), group.evidence)
         return model.Verdict(reservable="no", reasons=reasons, checks=[])
 
     reason(say(language, "reason_priority", group=name[:1].upper() + name[1:]), group.evidence)
-    reason(say(language, "reason_reserve_objective"), kb.criteria["reserved_contract"].evidence[:1])
+    reason(say(language, "reason_reserve_objective"), kb.reservation.roles["objective"])
     threshold = _euro(kb.threshold.amount_eur, language)
     if intake.value_eur is not None:
         above = intake.value_eur > kb.threshold.amount_eur
@@ -156,7 +153,7 @@ def advise(intake: Intake, kb: Knowledge, citations: CitationList, language: str
             lines.append(f"- {_marked('„' + quote + '”', n)}")
     card_ids = []
     if result and result.reservable != "no":
-        card_ids += list(kb.criteria["reserved_contract"].legal_basis.get(intake.jurisdiction, ()))
+        card_ids += list(kb.reservation.legal_basis.get(intake.jurisdiction, ()))
     if shown:
         card_ids += [b.id for i in shown for b in i.legal_basis]
     card_ids = list(dict.fromkeys(card_ids))

@@ -13,7 +13,7 @@ from advisor.model import Citation
 from advisor.index import Index
 from advisor.knowledge import Evidence
 from advisor.passage import Passage
-from ingest.structure import sentence_spans, units
+from advisor.structure import sentence_spans, units
 
 
 class CitationList:

@@ -42,7 +42,7 @@ def check_index(settings, out=sys.stderr) -> None:
     from ingest.pipeline import ingest
 
     layout = Layout(settings.data_dir)
-    problems = check(layout, settings.chroma_url, deep=False)
+    problems = check(layout, settings, deep=False)
     if not problems:
         return
     print(f"The index in {layout.folder} failed its start-up check:\n  " + "\n  ".join(problems), file=out)
@@ -54,7 +54,7 @@ def check_index(settings, out=sys.stderr) -> None:
     if sources <= {str(Path(settings.corpus_dir).resolve())}:
         print(f"It holds only the bundled corpus; rebuilding it from {settings.corpus_dir} …", file=out)
         ingest([settings.corpus_dir], settings, rebuild=True)
-        problems = check(Layout(settings.data_dir), settings.chroma_url, deep=False)
+        problems = check(Layout(settings.data_dir), settings, deep=False)
         if not problems:
             return
     raise AdvisorError(f"the index in {layout.folder} is not sound ({'; '.join(problems)}); "
@@ -67,7 +67,7 @@ def cmd_index_verify(args) -> int:
 
     settings = _settings(args)
     layout = Layout(settings.data_dir)
-    problems = check(layout, settings.chroma_url, deep=True)
+    problems = check(layout, settings, deep=True)
     manifest = read_manifest(layout) if layout.exists() else {"documents": {}}
     passages = sum(len(d.get("passages", [])) for d in manifest["documents"].values())
     where = f"version {layout.version}" if layout.version else str(layout.folder)
@@ -112,7 +112,7 @@ def cmd_index_rollback(args) -> int:
         if target not in names:
             raise AdvisorError(f"no version {target!r}; 'advisor index versions' lists them")
         problems = check(Layout(settings.data_dir, folder=Layout(settings.data_dir).versions / target),
-                         settings.chroma_url)
+                         settings)
         if problems:
             raise AdvisorError(f"version {target} is not sound ({'; '.join(problems)}); not switching")
         switch(settings.data_dir, target)
@@ -139,7 +139,7 @@ def cmd_index_restore(args) -> int:
 
     settings = _settings(args)
     with writer_lock(Layout(settings.data_dir)):
-        name = restore(settings.data_dir, Path(args.archive), settings.chroma_url)
+        name = restore(settings.data_dir, Path(args.archive), settings)
     print(f"restored {args.archive} as version {name}, now served")
     return 0
 
@@ -165,6 +165,7 @@ def cmd_ingest(args) -> int:
 
 def cmd_ask(args) -> int:
     from advisor.core import Advisor
+    from advisor.phrases import render
 
     settings = _settings(args)
     ensure_index(settings)
@@ -174,7 +175,7 @@ def cmd_ask(args) -> int:
         return 0
     print(answer.answer)
     if answer.citations:
-        print("\nBronnen:" if answer.language == "nl" else "\nSources:")
+        print("\n" + render("answer", answer.language, "sources"))
         for c in answer.citations:
             where = ", ".join(x for x in (f"p. {c.page}" if c.page else "", c.section) if x)
             print(f"[{c.n}] {c.title}" + (f" — {where}" if where else ""))

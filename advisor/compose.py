@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from advisor.concepts import Concept
 from advisor.model import Citation
 from advisor.passage import Passage
+from advisor.phrases import render
 from advisor.retrieval import Hit
 from advisor.scope import addresses_assistant
 from advisor.text import LANGUAGES, content_words, stem, words
-from ingest.structure import LIST_ITEM, heading_level, sentence_spans, units
+from advisor.structure import LIST_ITEM, heading_level, sentence_spans, units
 
 MIN_SENTENCE_WORDS = 4
 
@@ -121,10 +122,6 @@ def select(sentences: list[Sentence], max_passages: int, max_statements: int = 4
     return chosen
 
 
-INTRO = {"nl": "Dit zeggen de bronnen over je vraag:",
-         "en": "This is what the sources say on your question (they are in Dutch; quotes stay in their language):"}
-
-
 def compose(hits: list[Hit], found: list[Concept], language: str, texts, max_passages: int) -> Composition:
     sentences = [s for rank, hit in enumerate(hits, start=1)
                  for s in passage_sentences(hit.passage, texts(hit.passage.doc_id), rank)]
@@ -151,4 +148,4 @@ def compose(hits: list[Hit], found: list[Concept], language: str, texts, max_pas
         citations.append(Citation.of(n, group[0].passage, doc_text[start:end], start, end))
         statement = " ".join(s.clean for s in group)
         lines.append(f"- „{statement}” [{n}]" if language == "en" else f"- {statement} [{n}]")
-    return Composition(INTRO[language] + "\n\n" + "\n".join(lines), citations)
+    return Composition(render("answer", language, "intro") + "\n\n" + "\n".join(lines), citations)

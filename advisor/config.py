@@ -8,7 +8,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import (AliasChoices, Field, SecretStr, ValidationError, ValidationInfo, field_validator,
+                      model_validator)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from advisor.errors import ConfigError
@@ -31,7 +32,7 @@ def default_data_dir() -> Path:
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="ADVISOR_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="ADVISOR_", env_file=".env", extra="ignore", validate_by_name=True)
 
     data_dir: Path = Field(default_factory=default_data_dir,
                            description="Where the index and the feedback live (default: the platform's folder for "
@@ -65,12 +66,16 @@ class Settings(BaseSettings):
     max_question_chars: int = Field(4000, ge=10, description="Longest question accepted.")
     max_history_chars: int = Field(8000, ge=0, description="Most text of earlier user turns an answer reads: "
                                    "the newest turns that fit are used, older ones are left out.")
+    vector_store: str = Field("chroma", description="Where dense vectors are kept (advisor.vectorstores): 'chroma'. "
+                              "Each store's own settings are named after it (ADVISOR_CHROMA_…).")
     chroma_url: str | None = Field(None, description="A `chroma run` server (http://host:port) instead of the "
                                    "embedded store; lets several API workers share one vector index.")
-    hnsw_search_ef: int = Field(400, ge=1, le=10_000, description="HNSW ef_search of the vector index: candidates "
-                                "a dense query examines (Chroma's own default is 100). Higher: better recall, slower "
-                                "(see README, Running at scale). Takes effect when the index is next loaded: at the "
-                                "API's start, or a restart of `chroma run`.")
+    chroma_hnsw_search_ef: int = Field(
+        400, ge=1, le=10_000,
+        validation_alias=AliasChoices("ADVISOR_CHROMA_HNSW_SEARCH_EF", "ADVISOR_HNSW_SEARCH_EF"),
+        description="HNSW ef_search of the Chroma index: candidates a dense query examines (Chroma's own default "
+        "is 100). Higher: better recall, slower (see README, Running at scale). Takes effect when the index is next "
+        "loaded: at the API's start, or a restart of `chroma run`. ADVISOR_HNSW_SEARCH_EF is the older name.")
     admin_api_key: SecretStr | None = Field(None, description="Enables the admin endpoints (upload, delete).")
     rate_limit_per_minute: int = Field(600, ge=0, description="Requests a client may make a minute (0: no limit).")
     rate_limit_burst: int = Field(60, ge=1, description="Requests a client may make at once.")
@@ -122,13 +127,16 @@ class Settings(BaseSettings):
                              "'python -c \"import secrets; print(secrets.token_urlsafe(32))\"'")
         return value
 
-    @field_validator("generator")
+    @field_validator("generator", "vector_store")
     @classmethod
-    def _known_generator(cls, value: str) -> str:
+    def _registered(cls, value: str, info: ValidationInfo) -> str:
+        """A backend chosen by name must be in its registry."""
         from advisor.generators import GENERATORS
+        from advisor.vectorstores import VECTOR_STORES
 
-        if value not in GENERATORS:
-            raise ValueError(f"unknown generator {value!r}: use one of {', '.join(GENERATORS)}")
+        registry = {"generator": GENERATORS, "vector_store": VECTOR_STORES}[info.field_name]
+        if value not in registry:
+            raise ValueError(f"unknown {info.field_name.replace('_', ' ')} {value!r}: use one of {', '.join(registry)}")
         return value
 
     @model_validator(mode="after")
@@ -169,7 +177,7 @@ def load_settings(**overrides) -> Settings:
         problems = []
         for err in exc.errors():
             field = ".".join(str(p) for p in err["loc"]) or "settings"
-            env = f"ADVISOR_{field.upper()}" if field != "settings" else "settings"
+            env = "settings" if field == "settings" else f"ADVISOR_{field.upper().removeprefix('ADVISOR_')}"
             shown = "" if field == "settings" or field in secrets else f" (got {err.get('input')!r})"
             problems.append(f"{env}: {err['msg']}{shown}")
         raise ConfigError("invalid configuration:\n  " + "\n  ".join(problems)) from None

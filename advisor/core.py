@@ -16,19 +16,11 @@ from advisor.config import Settings
 from advisor.errors import BackendError, BackendTimeout, InvalidQuestionError, QuestionTooLongError, ValidationFailed
 from advisor.index import Index
 from advisor.model import Answer, Timings, Validation
+from advisor.phrases import render
 from advisor.retrieval import Hit, HybridRetriever
 from advisor.scope import in_domain, is_offtopic_task, is_steering
 from advisor.text import content_words, detect_language
 
-REFUSAL = {
-    "nl": ("Daar kan ik je niet mee helpen vanuit mijn bronnen. Ik beantwoord vragen over sociaal en "
-           "duurzaam aankopen door overheden: opdrachten voorbehouden aan de sociale economie, sociale "
-           "criteria en uitvoeringsvoorwaarden, social return, en het regionaal kader duurzaam aankopen "
-           "van regio Brugge."),
-    "en": ("I can't help with that from my sources. I answer questions on social and sustainable public "
-           "procurement: contracts reserved for the social economy, social criteria and execution "
-           "conditions, social return, and the Bruges regional framework for sustainable purchasing."),
-}
 COVERAGE_PASSAGES = 3
 FOLLOW_UP_WORDS = 6
 
@@ -209,5 +201,5 @@ class Advisor:
 
     def _refuse(self, language: str, reason: str, started: float, timings: dict) -> Answer:
         timings = Timings(**{**timings, "total": round((time.perf_counter() - started) * 1000, 2)})
-        return Answer(answer=REFUSAL[language], language=language, refused=True, timings_ms=timings,
+        return Answer(answer=render("answer", language, "refusal"), language=language, refused=True, timings_ms=timings,
                       refusal_reason=reason)

@@ -7,7 +7,7 @@ The data directory holds immutable index versions and a pointer to the one being
       passages.jsonl           one Passage per line
       documents/<id>.txt       each document's source text (what citations quote)
       lexical/                 the BM25 index (JSON + .npy)
-      chroma/                  the embedded Chroma database
+      chroma/                  the embedded vector store (advisor.vectorstores), when there are vectors
   versions/.build-*/           a version being written (never read; removed by the next writer)
   feedback.sqlite3, .write.lock, uploads/
 
@@ -23,6 +23,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from advisor.config import Settings, get_settings
 from advisor.errors import AdvisorError, IndexNotFoundError
 from advisor.lexical import BM25Index
 from advisor.passage import Passage
@@ -73,7 +74,6 @@ class Layout:
         self.passages = self.folder / "passages.jsonl"
         self.documents = self.folder / "documents"
         self.lexical = self.folder / "lexical"
-        self.chroma = self.folder / "chroma"
 
     def exists(self) -> bool:
         return self.manifest.is_file() and self.passages.is_file()
@@ -118,12 +118,13 @@ def retrieval_text(passage: Passage) -> str:
     return f"{passage.section}\n{passage.index_text}" if passage.section else passage.index_text
 
 
-def check(layout: Layout, chroma_url: str | None = None, deep: bool = True) -> list[str]:
+def check(layout: Layout, settings: Settings | None = None, deep: bool = True) -> list[str]:
     """Problems found in an index version; an empty list means it is sound.
 
     Counts must match the manifest in every part (passages, document texts, lexical index, vector
     store) and a probe query must find a passage. `deep` also checks that every passage's text is
     the exact slice of its document's text that it claims to be (what makes quotes verbatim).
+    `settings` name the vector store (default: the environment's).
     """
     if not layout.exists():
         return [f"no index in {layout.folder}"]
@@ -163,25 +164,26 @@ def check(layout: Layout, chroma_url: str | None = None, deep: bool = True) -> l
             if not lexical.search(probe, 5, passages[0].language):
                 problems.append(f"a probe query ({probe!r}) found nothing in the lexical index")
     if manifest.get("embedder", "none") != "none":
-        problems.extend(_check_vectors(layout, manifest, set(ids), chroma_url))
+        problems.extend(_check_vectors(layout, manifest, set(ids), settings or get_settings()))
     return problems
 
 
-def _check_vectors(layout: Layout, manifest: dict, ids: set[str], chroma_url: str | None) -> list[str]:
-    from advisor.vectorstores.chroma import ChromaStore
+def _check_vectors(layout: Layout, manifest: dict, ids: set[str], settings: Settings) -> list[str]:
+    from advisor.vectorstores import get_vector_store
 
     name = manifest.get("embedder_name")
     if not name:
         return ["the manifest does not name the embedder's model (written by an older version); "
                 "run 'advisor ingest --rebuild'"]
     try:
-        present = ChromaStore(layout.chroma, name, chroma_url).ids()
-    except Exception as exc:  # chroma raises its own error types
+        store = get_vector_store(settings, layout.folder, name)
+        present = store.ids()
+    except Exception as exc:  # stores raise their own error types
         return [f"vector store unreadable ({type(exc).__name__}: {exc})"]
     missing = ids - present
     if missing:
         return [f"{len(missing)} of {len(ids)} passages have no vector"]
-    if chroma_url is None and present - ids:
+    if not store.shared and present - ids:
         return [f"the vector store holds {len(present - ids)} vectors of passages not in the index"]
     return []
 

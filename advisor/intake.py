@@ -4,6 +4,9 @@ Fields: product group (mapped onto the framework's groups by synonyms), estimate
 duration, framework agreement, lots, jurisdiction (Flemish/Belgian or Dutch), non-EU products.
 Fields sent explicitly (API, UI form) win over the text; earlier turns of the conversation fill
 what the current question leaves open. Unclear fields stay None and are listed as missing.
+The word lists (product-group synonyms, jurisdiction cues, non-EU products, framework agreement,
+lots, what a question asks) are knowledge data (advisor/knowledge/*.toml); what stays here is how
+amounts, durations and numbers are written.
 """
 
 from __future__ import annotations
@@ -29,28 +32,6 @@ _NUMBER_WORDS = {"één": 1, "eén": 1, "one": 1, "twee": 2, "two": 2, "drie": 3
                  "acht": 8, "eight": 8, "tien": 10, "ten": 10, "twaalf": 12, "twelve": 12}
 _DURATION = re.compile(r"\b(?P<n>\d+(?:[.,]\d+)?|" + "|".join(_NUMBER_WORDS) + r")\s*(?:-\s*)?"
                        r"(?P<unit>jaar|jaren|jr|years?|yrs?|maanden|maand|months?|mnd)\b", re.IGNORECASE)
-_FRAMEWORK_YES = re.compile(r"raamovereenkomst|raamcontract|framework (?:agreement|contract)|mantelovereenkomst",
-                            re.IGNORECASE)
-_FRAMEWORK_NO = re.compile(r"(?:geen|niet als|not an?|no)\s+(?:\w+\s+)?(?:raamovereenkomst|raamcontract|framework)",
-                           re.IGNORECASE)
-_LOTS = re.compile(r"\b(?:percelen|perceel|lots?|loten)\b", re.IGNORECASE)
-_NON_EU = re.compile(r"buiten de eu|outside the eu|koffie|thee\b|fruitsap|chocolade|bananen|katoen|coffee|\btea\b|"
-                     r"cocoa|cotton", re.IGNORECASE)
-_BE = re.compile(r"vlaams|vlaanderen|belgi|brugge|bruges|gent\b|ghent|antwerpen|leuven|hasselt|aalst|roeselare|"
-                 r"ocmw|lokaal bestuur|lokale besturen|beernem|blankenberge|damme|jabbeke|knokke|oostkamp|torhout|"
-                 r"zedelgem|zuienkerke|vdab|maatwerkbedrijf|\bwet van 17 juni 2016|flemish|flanders|belgian",
-                 re.IGNORECASE)
-_NL = re.compile(r"nederland|aanbestedingswet|\bsroi\b|amsterdam|rotterdam|utrecht|den haag|eindhoven|groningen|"
-                 r"wethouder|sociaal werkbedrijf|\buwv\b|dutch|netherlands|\bpso\b|participatiewet", re.IGNORECASE)
-RESERVATION = re.compile(r"voorbehoud|voorbehouden|voor te behouden|reserveren|reserveer|gereserveerd|\breserv|"
-                         r"sheltered|maatwerkbedrijf|beschutte werkplaats|sociale werkplaats|sociaal werkbedrijf|"
-                         r"exclusief (?:aan|voor) de sociale economie", re.IGNORECASE)
-DECLINED = re.compile(r"(?:reserveren|voorbehouden|reserve|reserving)\s+(?:\w+\s+)?(?:niet|not)\b|"
-                      r"\b(?:niet|geen|not|don'?t|do not|won'?t)\s+(?:\w+\s+)?(?:reserveren|voorbehouden|voorbehouden opdracht|"
-                      r"reserve|reserving)", re.IGNORECASE)
-CRITERIA = re.compile(r"criteri|clausule|clause|eisen|voorwaarde|condition|opnemen|bestek|tender|include|menu|"
-                      r"social return|sroi|wat kan ik|what can i|welke maatregel|which measure|instrument",
-                      re.IGNORECASE)
 
 
 @dataclass
@@ -61,7 +42,7 @@ class Intake:
     duration_months: int | None = None
     framework_agreement: bool | None = None
     lots: bool | None = None
-    jurisdiction: str | None = None           # "be" or "nl"
+    jurisdiction: str | None = None           # an id of advisor/knowledge/jurisdictions.toml ("be", "nl")
     jurisdiction_assumed: bool = False
     non_eu_products: bool | None = None
     other_groups: list[str] = field(default_factory=list)
@@ -150,22 +131,24 @@ def match_group(text: str, kb: Knowledge | None = None) -> tuple[str | None, lis
 
 
 def extract(text: str, kb: Knowledge | None = None) -> Intake:
+    kb = kb or knowledge()
     group, others = match_group(text, kb)
     amount = parse_amount(text)
     intake = Intake(product_group=group, other_groups=others, duration_months=parse_duration(text))
     if amount:
         intake.value_eur, intake.value_basis = amount
-    if _FRAMEWORK_NO.search(text):
+    if kb.cues["no_framework_agreement"].search(text):
         intake.framework_agreement = False
-    elif _FRAMEWORK_YES.search(text):
+    elif kb.cues["framework_agreement"].search(text):
         intake.framework_agreement = True
-    if _LOTS.search(text):
+    if kb.cues["lots"].search(text):
         intake.lots = True
-    if _NON_EU.search(text):
+    if kb.cues["non_eu_products"].search(text):
         intake.non_eu_products = True
-    be, nl = len(_BE.findall(text)), len(_NL.findall(text))
-    if be != nl:
-        intake.jurisdiction = "be" if be > nl else "nl"
+    counts = {j.id: len(j.cues.findall(text)) for j in kb.jurisdictions.values()}
+    leaders = [j for j, n in counts.items() if n == max(counts.values()) and n > 0]
+    if len(leaders) == 1:  # the jurisdiction the text points to most; a tie leaves it open
+        intake.jurisdiction = leaders[0]
     return intake
 
 
@@ -187,25 +170,26 @@ def build(question: str, history: list[dict] | None = None, explicit: dict | Non
     if intake.value_basis == "per year" and intake.value_eur and intake.duration_months:
         intake.value_eur = round(intake.value_eur * intake.duration_months / 12, 2)
         intake.value_basis = "total (per year × duration)"
-    if intake.jurisdiction is None:
-        intake.jurisdiction, intake.jurisdiction_assumed = "be", True
+    if intake.jurisdiction is None:  # a buyer who does not say is taken to be under the framework
+        intake.jurisdiction, intake.jurisdiction_assumed = (kb or knowledge()).framework["jurisdiction"], True
     return intake
 
 
 def declines_reservation(question: str) -> bool:
     """The buyer says they will not reserve ('We reserveren niet; welke criteria ...')."""
-    return bool(DECLINED.search(question))
+    return bool(knowledge().cues["declines_reservation"].search(question))
 
 
 def asks_reservation(question: str, history: list[dict] | None = None) -> bool:
     """A reservation question, or a follow-up in a conversation that asked one."""
     if declines_reservation(question):
         return False
-    if RESERVATION.search(question):
+    asks = knowledge().cues["asks_reservation"]
+    if asks.search(question):
         return True
     previous = [t["content"] for t in history or () if t.get("role") == "user" and t.get("content")]
-    return bool(previous) and len(question.split()) <= 12 and bool(RESERVATION.search(previous[-1]))
+    return bool(previous) and len(question.split()) <= 12 and bool(asks.search(previous[-1]))
 
 
 def asks_criteria(question: str) -> bool:
-    return bool(CRITERIA.search(question))
+    return bool(knowledge().cues["asks_criteria"].search(question))

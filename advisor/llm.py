@@ -19,7 +19,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from advisor import prompting
+from advisor.phrases import phrases
 from advisor.compose import passage_sentences
 from advisor.errors import BackendError, BackendTimeout, ValidationFailed
 from advisor.model import Citation
@@ -59,7 +59,7 @@ def _word_runs(text: str) -> set[tuple[str, ...]]:
 
 @lru_cache(maxsize=1)
 def _prompt_runs() -> frozenset[tuple[str, ...]]:
-    return frozenset().union(*(_word_runs(template) for table in prompting.prompts().values()
+    return frozenset().union(*(_word_runs(template) for table in phrases("llm").values()
                                for template in table.values()))
 
 

@@ -4,22 +4,13 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from advisor.package_data import read_text
-from advisor.text import fold
-
-GLOSSARY = "glossary_en_nl.tsv"
+from advisor.text import fold, glossary_entries
 
 
 @lru_cache
 def glossary() -> list[tuple[re.Pattern, str]]:
-    entries = []
-    for n, line in enumerate(read_text("advisor.resources", GLOSSARY).splitlines(), start=1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        english, sep, dutch = line.partition("\t")
-        if not sep or not dutch.strip():
-            raise ValueError(f"advisor/resources/{GLOSSARY}:{n}: expected 'english<TAB>dutch terms', got {line!r}")
-        entries.append((fold(english.strip()), dutch.strip()))
+    """A pattern per English glossary phrase with its Dutch terms, longest phrase first."""
+    entries = [(fold(english), dutch) for english, dutch in glossary_entries()]
     entries.sort(key=lambda e: -len(e[0]))
     return [(re.compile(rf"\b{re.escape(en)}\b"), nl) for en, nl in entries]
 

@@ -38,10 +38,9 @@ class HybridRetriever:
         self.embedder = get_embedder(settings.embedder) if settings.uses_dense else None
         self.vectors = None
         if self.embedder is not None:
-            from advisor.vectorstores.chroma import ChromaStore
+            from advisor.vectorstores import get_vector_store
 
-            self.vectors = ChromaStore(index.layout.chroma, self.embedder.name, settings.chroma_url,
-                                       search_ef=settings.hnsw_search_ef)
+            self.vectors = get_vector_store(settings, index.layout.folder, self.embedder.name)
 
     def search(self, query: str, k: int | None = None, language: str | None = None) -> list[Hit]:
         k = k or self.settings.top_k

@@ -78,15 +78,30 @@ def document_terms(text: str, language: str) -> list[str]:
     return [stem(w, language) for w in content_words(text, language)]
 
 
+GLOSSARY = "glossary_en_nl.tsv"
+
+
+@lru_cache
+def glossary_entries() -> tuple[tuple[str, str], ...]:
+    """The English-Dutch glossary, read once for every use: (English phrase, Dutch terms) pairs."""
+    entries = []
+    for n, line in enumerate(read_text("advisor.resources", GLOSSARY).splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        english, sep, dutch = line.partition("\t")
+        if not sep or not dutch.strip():
+            raise ValueError(f"advisor/resources/{GLOSSARY}:{n}: expected 'english<TAB>dutch terms', got {line!r}")
+        entries.append((english.strip(), dutch.strip()))
+    return tuple(entries)
+
+
 @lru_cache
 def _glossary_words() -> tuple[frozenset[str], frozenset[str]]:
     """Single words of the English-Dutch glossary, per side: content-word evidence of a language."""
     english, dutch = set(), set()
-    for line in read_text("advisor.resources", "glossary_en_nl.tsv").splitlines():
-        if line.strip() and not line.startswith("#") and "\t" in line:
-            en, nl = line.split("\t", 1)
-            english.update(words(en))
-            dutch.update(words(nl))
+    for en, nl in glossary_entries():
+        english.update(words(en))
+        dutch.update(words(nl))
     shared = english & dutch
     return frozenset(english - shared), frozenset(dutch - shared)
 

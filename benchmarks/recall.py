@@ -40,7 +40,7 @@ from benchmarks.synthetic import TextGenerator, questions as generated_questions
 
 DIMENSION = 384
 BUILDS = [(16, 100), (32, 200)]    # (max_neighbors M, ef_construction); (16, 100) = Chroma's default
-EF_SEARCH = [10, 100, 200, 400, 800]  # 100 = Chroma 1.x default, 400 = ADVISOR_HNSW_SEARCH_EF's
+EF_SEARCH = [10, 100, 200, 400, 800]  # 100 = Chroma 1.x default, 400 = ADVISOR_CHROMA_HNSW_SEARCH_EF's
 
 
 def passages(count: int, seed: int = 0) -> list[str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ingest.structure import LIST_ITEM, Unit, heading_level, heading_text, sentence_spans, units
+from advisor.structure import LIST_ITEM, Unit, heading_level, heading_text, sentence_spans, units
 
 
 @dataclass(frozen=True)

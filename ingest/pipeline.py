@@ -24,6 +24,7 @@ from advisor.errors import IngestError
 from advisor.index import FORMAT, Layout, read_manifest, read_passages, retrieval_text, write_atomic
 from advisor.lexical import BM25Index
 from advisor.passage import Passage, passage_id
+from advisor.vectorstores import get_vector_store
 from advisor.text import detect_language
 from ingest.chunker import chunk_text
 from ingest.parsers import Limits, parse
@@ -215,10 +216,8 @@ def _publish(current: Layout | None, manifest: dict, passages: list[Passage], ne
     except BaseException:
         shutil.rmtree(build.folder, ignore_errors=True)
         raise
-    if stale:  # a shared Chroma server: vectors of passages gone go once no version needs them
-        from advisor.vectorstores.chroma import ChromaStore
-
-        ChromaStore(build.chroma, embedder_name, settings.chroma_url).delete(stale)
+    if stale:  # a shared vector store: vectors of passages gone go once no version needs them
+        get_vector_store(settings, build.folder, embedder_name).delete(stale)
     return embedded
 
 
@@ -232,21 +231,18 @@ def _write_indexes(build: Layout, previous: Layout | None, passages: list[Passag
     embedder = get_embedder(settings.embedder)
     if embedder is None:
         return 0, [], None
-    from advisor.vectorstores.chroma import ChromaStore
-
-    if settings.chroma_url is None and previous is not None and previous.chroma.is_dir():
-        shutil.copytree(previous.chroma, build.chroma)  # the served version's store is never written
-    store = ChromaStore(build.chroma, embedder.name, settings.chroma_url, search_ef=settings.hnsw_search_ef)
+    store = get_vector_store(settings, build.folder, embedder.name,
+                             copy_from=previous.folder if previous is not None else None)
     present = store.ids()
     wanted = {p.id for p in passages}
     stale = sorted(present - wanted)
-    if stale and settings.chroma_url is None:
+    if stale and not store.shared:
         store.delete(stale)
     new = [(p, t) for p, t in zip(passages, texts) if p.id not in present]
     if new:
         vectors = np.vstack([embedder.embed([t for _, t in new[i:i + 64]]) for i in range(0, len(new), 64)])
         store.upsert([p.id for p, _ in new], vectors,
                      [{"doc_id": p.doc_id, "page": p.page or 0} for p, _ in new])
-    if settings.chroma_url is None:
+    if not store.shared:
         store.close()
-    return len(new), (stale if settings.chroma_url else []), embedder.name
+    return len(new), (stale if store.shared else []), embedder.name

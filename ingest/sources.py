@@ -34,6 +34,7 @@ class DocumentSpec:
 
 
 def slug(name: str) -> str:
+    """A document id from a file name (or an id given with an upload): lower case, a-z, 0-9 and '-'."""
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:80] or "document"
 
 

@@ -14,6 +14,7 @@ import tarfile
 import time
 from pathlib import Path
 
+from advisor.config import Settings
 from advisor.errors import IngestError
 from advisor.index import CURRENT, Layout, check, current_version, write_atomic
 
@@ -141,7 +142,7 @@ def backup(root: Path, target: Path) -> Path:
     return target
 
 
-def restore(root: Path, archive: Path, chroma_url: str | None = None) -> str:
+def restore(root: Path, archive: Path, settings: Settings | None = None) -> str:
     """Publish the index in a backup as a new version, after checking it; the served version
     stays until the restored one has passed the check."""
     archive = Path(archive)
@@ -160,7 +161,7 @@ def restore(root: Path, archive: Path, chroma_url: str | None = None) -> str:
                 tar.extractall(root, members=feedback, filter="data")
         build.folder.rmdir()
         os.replace(staging / "index", build.folder)
-        problems = check(Layout(root, folder=build.folder), chroma_url)
+        problems = check(Layout(root, folder=build.folder), settings)
         if problems:
             raise IngestError(str(archive), "the backup does not hold a sound index: " + "; ".join(problems))
         return publish(build)

@@ -8,7 +8,7 @@ import pytest
 
 from advisor.config import BUNDLED_CORPUS
 from ingest.chunker import chunk_text
-from ingest.structure import sentence_spans, units
+from advisor.structure import sentence_spans, units
 
 CORPUS = {p.name: p.read_text(encoding="utf-8") for p in sorted(BUNDLED_CORPUS.glob("*.txt"))}
 FRAMEWORK = CORPUS["002_361c7d8553f89014.txt"]

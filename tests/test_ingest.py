@@ -8,7 +8,7 @@ import pytest
 
 from advisor.config import load_settings
 from advisor.index import Index, Layout
-from advisor.vectorstores.chroma import ChromaStore
+from advisor.vectorstores import get_vector_store
 from ingest.pipeline import ingest
 
 FRAMEWORK = "002_361c7d8553f89014.txt"
@@ -74,7 +74,7 @@ def test_vector_store_follows_the_passages(tmp_path, corpus_copy):
     settings = load_settings(data_dir=tmp_path / "data", embedder="use")
     first = ingest([corpus_copy], settings)
     assert first.embedded == first.passages
-    store = ChromaStore(Layout(settings.data_dir).chroma, "use")
+    store = get_vector_store(settings, Layout(settings.data_dir).folder, "use")
     assert store.ids() == set(Index(settings.data_dir).passages)
 
     assert ingest([corpus_copy], settings).embedded == 0
@@ -83,7 +83,7 @@ def test_vector_store_follows_the_passages(tmp_path, corpus_copy):
                     encoding="utf-8")
     report = ingest([corpus_copy], settings)
     assert 1 <= report.embedded <= 2
-    assert ChromaStore(Layout(settings.data_dir).chroma, "use").ids() == set(Index(settings.data_dir).passages)
+    assert get_vector_store(settings, Layout(settings.data_dir).folder, "use").ids() == set(Index(settings.data_dir).passages)
 
 
 def test_rebuild_starts_from_scratch(tmp_path, corpus_copy):

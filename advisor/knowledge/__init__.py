@@ -1,13 +1,16 @@
 """Domain knowledge as data: the framework's product groups and threshold, the criteria
-catalogue and the legal-basis cards (TOML files beside this module), loaded and validated.
+catalogue, the legal-basis cards, the jurisdictions and the intake's word lists (TOML files beside
+this module), loaded and validated.
 
-Unknown keys, unknown ids and missing fields raise a KnowledgeError that names the file and the
-entry. Whether each evidence anchor exists verbatim in the corpus is checked by the tests and,
-at run time, when a citation is made.
+Unknown keys, missing fields, repeated ids and references to ids that do not exist (a criterion's
+legal cards, product groups and ambitions, a jurisdiction's reservation card, ...) raise a
+KnowledgeError at load that names the file and the entry. Whether each evidence anchor exists
+verbatim in the corpus is checked by the tests and, at run time, when a citation is made.
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -17,7 +20,6 @@ from importlib.abc import Traversable
 from advisor.errors import AdvisorError
 
 HERE = resources.files(__name__)  # package data: the TOML files ship in the wheel
-JURISDICTIONS = ("be", "nl")
 
 
 class KnowledgeError(AdvisorError):
@@ -39,11 +41,7 @@ class ProductGroup:
     synonyms: tuple[str, ...]
     evidence: tuple[Evidence, ...]
     example: Evidence | None = None
-
-    @property
-    def reservation_priority(self) -> bool:
-        """S1 groups are the ones the framework reserves contracts in (objective S.1.1)."""
-        return "S1" in self.ambitions
+    reservation_priority: bool = False   # the framework reserves contracts in it (its reservation ambition)
 
     def name(self, language: str) -> str:
         return self.name_en if language == "en" else self.name_nl
@@ -78,6 +76,8 @@ class Criterion:
     jurisdiction: str | None = None
     reservation: bool = False
     framework_only: bool = False
+    non_eu_products: bool = False
+    roles: dict[str, tuple[Evidence, ...]] = field(default_factory=dict)   # evidence by its `role`
 
     def title(self, language: str) -> str:
         return self.title_en if language == "en" else self.title_nl
@@ -101,6 +101,13 @@ class Threshold:
 
 
 @dataclass(frozen=True)
+class Jurisdiction:
+    id: str
+    reservation_card: str               # legal card of its own rule on reserved contracts
+    cues: re.Pattern                    # what in a buyer's text points to it
+
+
+@dataclass(frozen=True)
 class Knowledge:
     framework: dict
     threshold: Threshold
@@ -108,15 +115,53 @@ class Knowledge:
     criteria: dict[str, Criterion]
     legal: dict[str, LegalCard]
     evidence_all: tuple[Evidence, ...] = field(default=())
+    jurisdictions: dict[str, Jurisdiction] = field(default_factory=dict)
+    cues: dict[str, re.Pattern] = field(default_factory=dict)   # intake.toml, by key
+    reservation_groups_evidence: tuple[Evidence, ...] = ()
+
+    @property
+    def reservation(self) -> Criterion:
+        """The reservation instrument itself (the one criterion with `reservation = true`)."""
+        return next(c for c in self.criteria.values() if c.reservation)
 
 
-def _evidence(items, where: str) -> tuple[Evidence, ...]:
+CUES = {"non_eu_products", "framework_agreement", "no_framework_agreement", "lots", "asks_reservation",
+        "declines_reservation", "asks_criteria"}   # the word lists of intake.toml
+ROLES = {"objective", "suitability"}   # what the verdict cites the reservation criterion's evidence for
+
+
+def _evidence(items, where: str, roles: dict | None = None) -> tuple[Evidence, ...]:
+    """Evidence entries; with `roles` (a dict to fill), an entry may also name its role."""
     out = []
     for item in items or ():
-        if set(item) != {"doc_id", "anchor"} or not item["anchor"]:
-            raise KnowledgeError(f"{where}: evidence needs exactly doc_id and a non-empty anchor, got {item}")
-        out.append(Evidence(item["doc_id"], item["anchor"]))
+        allowed = {"doc_id", "anchor"} | ({"role"} if roles is not None else set())
+        if not {"doc_id", "anchor"} <= set(item) <= allowed or not item["anchor"]:
+            raise KnowledgeError(f"{where}: evidence needs exactly doc_id and a non-empty anchor"
+                                 + (" (and may name a role)" if roles is not None else "") + f", got {item}")
+        evidence = Evidence(item["doc_id"], item["anchor"])
+        if "role" in item:
+            roles[item["role"]] = roles.get(item["role"], ()) + (evidence,)
+        out.append(evidence)
     return tuple(out)
+
+
+def _unique(entries: list[dict], where: str) -> None:
+    seen = set()
+    for entry in entries:
+        if entry.get("id") in seen:
+            raise KnowledgeError(f"{where} {entry['id']}: the id is used twice")
+        seen.add(entry.get("id"))
+
+
+def _cues(patterns, where: str) -> re.Pattern:
+    if not patterns or not all(isinstance(p, str) and p for p in patterns):
+        raise KnowledgeError(f"{where}: cues must be a non-empty list of regular expressions")
+    for pattern in patterns:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise KnowledgeError(f"{where}: cue {pattern!r} is not a regular expression ({exc})") from None
+    return re.compile("|".join(patterns), re.IGNORECASE)
 
 
 def _check_keys(entry: dict, allowed: set[str], required: set[str], where: str) -> None:
@@ -125,6 +170,20 @@ def _check_keys(entry: dict, allowed: set[str], required: set[str], where: str) 
         raise KnowledgeError(f"{where}: " + (f"unknown keys {sorted(unknown)} " if unknown else "")
                              + (f"missing keys {sorted(missing)} " if missing else "")
                              + f"(allowed: {', '.join(sorted(allowed))})")
+
+
+def _check_phrases(jurisdictions: dict, framework_jurisdiction: str | None) -> None:
+    """The advice names each jurisdiction in phrases of prompts/advice.toml keyed by its id."""
+    from advisor.phrases import phrases
+
+    known = set(phrases("advice")["nl"])
+    for j in jurisdictions:
+        needed = {f"check_reservation_{j}", f"given_{j}", f"assumed_{j}"}
+        if j != framework_jurisdiction:
+            needed.add(f"reason_outside_framework_{j}")
+        if needed - known:
+            raise KnowledgeError(f"jurisdictions.toml jurisdiction {j}: prompts/advice.toml has no phrases "
+                                 f"{sorted(needed - known)}")
 
 
 def _read(name: str, directory: Traversable) -> dict:
@@ -136,61 +195,137 @@ def _read(name: str, directory: Traversable) -> dict:
 
 
 def load(directory: Traversable = HERE) -> Knowledge:
+    """Read and check every knowledge file; the first problem raises, naming file and entry."""
     fw = _read("framework.toml", directory)
-    legal_data = _read("legal.toml", directory)
-    crit_data = _read("criteria.toml", directory)
+    jurisdiction_ids = _jurisdiction_ids(_read("jurisdictions.toml", directory))
+    legal = _legal_cards(_read("legal.toml", directory), jurisdiction_ids)
+    jurisdictions = _jurisdictions(_read("jurisdictions.toml", directory), legal)
+    intake_data = _read("intake.toml", directory)
+    _check_keys(intake_data, CUES, CUES, "intake.toml")
+    cues = {key: _cues(patterns, f"intake.toml {key}") for key, patterns in intake_data.items()}
 
-    legal = {}
-    for card in legal_data.get("cards", []):
-        where = f"legal.toml card {card.get('id', '?')}"
-        _check_keys(card, set(LegalCard.__dataclass_fields__), set(LegalCard.__dataclass_fields__) - {"corpus_evidence"},
-                    where)
-        if card["jurisdiction"] not in ("eu", *JURISDICTIONS):
-            raise KnowledgeError(f"{where}: jurisdiction must be eu, be or nl")
-        legal[card["id"]] = LegalCard(**(card | {"corpus_evidence": _evidence(card.get("corpus_evidence"), where)}))
-
-    groups = {}
-    group_keys = {"id", "name_nl", "name_en", "ambitions", "synonyms", "evidence", "example"}
-    for g in fw.get("product_groups", []):
-        where = f"framework.toml product group {g.get('id', '?')}"
-        _check_keys(g, group_keys, group_keys - {"example"}, where)
-        example = _evidence([g["example"]], where)[0] if "example" in g else None
-        groups[g["id"]] = ProductGroup(g["id"], g["name_nl"], g["name_en"], tuple(g["ambitions"]),
-                                       tuple(s.lower() for s in g["synonyms"]), _evidence(g["evidence"], where), example)
-    ambitions = {a for g in groups.values() for a in g.ambitions}
+    framework_keys = {"id", "name_nl", "name_en", "approved", "jurisdiction", "reservation_ambition",
+                      "reservation_groups_evidence", "evidence"}
+    framework = fw.get("framework", {})
+    _check_keys(framework, framework_keys, framework_keys, "framework.toml framework")
+    if framework["jurisdiction"] not in jurisdictions:
+        raise KnowledgeError(f"framework.toml framework: jurisdiction {framework['jurisdiction']!r} is not in "
+                             f"jurisdictions.toml ({', '.join(jurisdictions)})")
+    _check_phrases(jurisdictions, framework["jurisdiction"])
+    groups = _product_groups(fw.get("product_groups", []), framework["reservation_ambition"])
 
     t = fw["threshold"]
     _check_keys(t, set(Threshold.__dataclass_fields__), set(Threshold.__dataclass_fields__), "framework.toml threshold")
     threshold = Threshold(**{k: (_evidence(v, "threshold") if k.endswith("evidence") else v) for k, v in t.items()})
+    criteria = _criteria(_read("criteria.toml", directory), groups, legal, jurisdictions)
 
+    reservation_groups = _evidence(framework["reservation_groups_evidence"], "framework.toml framework")
+    every = [*(e for g in groups.values() for e in g.evidence + ((g.example,) if g.example else ())),
+             *threshold.evidence, *threshold.below_evidence, *threshold.above_evidence,
+             *(e for c in criteria.values() for e in c.evidence), *_evidence(framework.get("evidence"), "framework"),
+             *reservation_groups, *(e for card in legal.values() for e in card.corpus_evidence)]
+    return Knowledge(framework, threshold, groups, criteria, legal, tuple(every), jurisdictions, cues, reservation_groups)
+
+
+def _jurisdiction_ids(data: dict) -> tuple[str, ...]:
+    _unique(data.get("jurisdictions", []), "jurisdictions.toml jurisdiction")
+    ids = tuple(j.get("id") for j in data.get("jurisdictions", []))
+    if not ids:
+        raise KnowledgeError("jurisdictions.toml: no [[jurisdictions]]")
+    return ids
+
+
+def _legal_cards(data: dict, jurisdiction_ids: tuple[str, ...]) -> dict[str, LegalCard]:
+    legal = {}
+    _unique(data.get("cards", []), "legal.toml card")
+    for card in data.get("cards", []):
+        where = f"legal.toml card {card.get('id', '?')}"
+        _check_keys(card, set(LegalCard.__dataclass_fields__), set(LegalCard.__dataclass_fields__) - {"corpus_evidence"},
+                    where)
+        if card["jurisdiction"] not in ("eu", *jurisdiction_ids):
+            raise KnowledgeError(f"{where}: jurisdiction must be eu or one of jurisdictions.toml "
+                                 f"({', '.join(jurisdiction_ids)}), got {card['jurisdiction']!r}")
+        legal[card["id"]] = LegalCard(**(card | {"corpus_evidence": _evidence(card.get("corpus_evidence"), where)}))
+    return legal
+
+
+def _jurisdictions(data: dict, legal: dict[str, LegalCard]) -> dict[str, Jurisdiction]:
+    jurisdictions = {}
+    for j in data["jurisdictions"]:
+        where = f"jurisdictions.toml jurisdiction {j.get('id', '?')}"
+        _check_keys(j, {"id", "reservation_card", "cues"}, {"id", "reservation_card", "cues"}, where)
+        card = legal.get(j["reservation_card"])
+        if card is None or card.jurisdiction != j["id"]:
+            own = ", ".join(i for i, c in legal.items() if c.jurisdiction == j["id"]) or "none"
+            raise KnowledgeError(f"{where}: reservation_card {j['reservation_card']!r} is not a legal.toml card of "
+                                 f"jurisdiction {j['id']!r}; known: {own}")
+        jurisdictions[j["id"]] = Jurisdiction(j["id"], j["reservation_card"], _cues(j["cues"], where))
+    return jurisdictions
+
+
+def _product_groups(entries: list[dict], reserving: str) -> dict[str, ProductGroup]:
+    """The framework's product groups; those with the `reserving` ambition are its reservation priorities."""
+    groups = {}
+    group_keys = {"id", "name_nl", "name_en", "ambitions", "synonyms", "evidence", "example"}
+    _unique(entries, "framework.toml product group")
+    for g in entries:
+        where = f"framework.toml product group {g.get('id', '?')}"
+        _check_keys(g, group_keys, group_keys - {"example"}, where)
+        example = _evidence([g["example"]], where)[0] if "example" in g else None
+        groups[g["id"]] = ProductGroup(g["id"], g["name_nl"], g["name_en"], tuple(g["ambitions"]),
+                                       tuple(s.lower() for s in g["synonyms"]), _evidence(g["evidence"], where), example,
+                                       reservation_priority=reserving in g["ambitions"])
+    ambitions = {a for g in groups.values() for a in g.ambitions}
+    if reserving not in ambitions:
+        raise KnowledgeError(f"framework.toml framework: reservation_ambition {reserving!r} is no product group's "
+                             f"ambition ({', '.join(sorted(ambitions))})")
+    return groups
+
+
+def _criteria(data: dict, groups: dict[str, ProductGroup], legal: dict[str, LegalCard],
+              jurisdictions: dict[str, Jurisdiction]) -> dict[str, Criterion]:
+    ambitions = {a for g in groups.values() for a in g.ambitions}
     criteria = {}
-    crit_keys = set(Criterion.__dataclass_fields__)
-    for c in crit_data.get("criteria", []):
+    crit_keys = set(Criterion.__dataclass_fields__) - {"roles"}
+    optional = {"value", "framework_agreement", "jurisdiction", "reservation", "framework_only", "non_eu_products"}
+    _unique(data.get("criteria", []), "criteria.toml criterion")
+    for c in data.get("criteria", []):
         where = f"criteria.toml criterion {c.get('id', '?')}"
-        _check_keys(c, crit_keys, crit_keys - {"value", "framework_agreement", "jurisdiction", "reservation", "framework_only"}, where)
+        _check_keys(c, crit_keys, crit_keys - optional, where)
         for target in c["applies_to"]:
             if target != "*" and target not in groups and target not in ambitions:
                 raise KnowledgeError(f"{where}: applies_to names {target!r}, neither a product group nor an "
                                      f"ambition ({', '.join(sorted(groups))}; {', '.join(sorted(ambitions))})")
         if c.get("value") not in (None, "above", "below"):
             raise KnowledgeError(f"{where}: value must be 'above' or 'below'")
-        basis = {j: tuple(c["legal_basis"].get(j, ())) for j in JURISDICTIONS}
+        if "jurisdiction" in c and c["jurisdiction"] not in jurisdictions:
+            raise KnowledgeError(f"{where}: unknown jurisdiction {c['jurisdiction']!r}; known: {', '.join(jurisdictions)}")
+        if set(c["legal_basis"]) - set(jurisdictions):
+            raise KnowledgeError(f"{where}: legal_basis names unknown jurisdictions "
+                                 f"{sorted(set(c['legal_basis']) - set(jurisdictions))}; known: {', '.join(jurisdictions)}")
+        basis = {j: tuple(c["legal_basis"].get(j, ())) for j in jurisdictions}
         for ids in basis.values():
             for card_id in ids:
                 if card_id not in legal:
                     raise KnowledgeError(f"{where}: unknown legal card {card_id!r}; known: {', '.join(legal)}")
         clause = c["draft_clause_nl"]
-        clause = {j: clause for j in JURISDICTIONS} if isinstance(clause, str) else dict(clause)
-        if set(clause) != set(JURISDICTIONS):
-            raise KnowledgeError(f"{where}: draft_clause_nl is a string or a table with keys be and nl")
+        clause = {j: clause for j in jurisdictions} if isinstance(clause, str) else dict(clause)
+        if set(clause) != set(jurisdictions):
+            raise KnowledgeError(f"{where}: draft_clause_nl is a string or a table with keys {', '.join(jurisdictions)}")
+        roles: dict[str, tuple[Evidence, ...]] = {}
+        evidence = _evidence(c["evidence"], where, roles)
+        if c.get("reservation") and set(roles) != ROLES:
+            raise KnowledgeError(f"{where}: the reservation criterion needs evidence with the roles "
+                                 f"{', '.join(sorted(ROLES))} (has {', '.join(sorted(roles)) or 'none'})")
+        if roles and not c.get("reservation"):
+            raise KnowledgeError(f"{where}: only the reservation criterion's evidence has roles")
         criteria[c["id"]] = Criterion(**(c | {"applies_to": tuple(c["applies_to"]), "legal_basis": basis,
-                                               "draft_clause_nl": clause, "evidence": _evidence(c["evidence"], where)}))
-
-    every = [*(e for g in groups.values() for e in g.evidence + ((g.example,) if g.example else ())),
-             *threshold.evidence, *threshold.below_evidence, *threshold.above_evidence,
-             *(e for c in criteria.values() for e in c.evidence), *_evidence(fw["framework"].get("evidence"), "framework"),
-             *(e for card in legal.values() for e in card.corpus_evidence)]
-    return Knowledge(fw["framework"], threshold, groups, criteria, legal, tuple(every))
+                                               "draft_clause_nl": clause, "evidence": evidence, "roles": roles}))
+    reservation = [c.id for c in criteria.values() if c.reservation]
+    if len(reservation) != 1:
+        raise KnowledgeError(f"criteria.toml: exactly one criterion must have reservation = true, found "
+                             f"{len(reservation)} ({', '.join(reservation) or 'none'})")
+    return criteria
 
 
 @lru_cache

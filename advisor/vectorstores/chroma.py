@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +13,9 @@ from advisor.errors import RetrievalError
 
 
 def collection_name(embedder_name: str) -> str:
-    """One collection per embedder, so switching embedders never mixes vector spaces."""
+    """One collection per embedder, so switching embedders never mixes vector spaces. Not the document
+    slug rule (ingest.sources.slug) on purpose: this name is a storage key, and a new rule would orphan
+    the vectors of every existing store built with a local model path."""
     slug = re.sub(r"[^a-zA-Z0-9._-]", "-", embedder_name)[:40].strip("-._") or "model"
     digest = hashlib.sha256(embedder_name.encode()).hexdigest()[:8]
     return f"passages-{slug}-{digest}"
@@ -21,15 +24,28 @@ def collection_name(embedder_name: str) -> str:
 class ChromaStore:
     BATCH = 1000
 
+    @classmethod
+    def from_settings(cls, settings, folder: Path, embedder_name: str,
+                      copy_from: Path | None = None) -> "ChromaStore":
+        """The store of the index version in `folder` (the registry's factory): ADVISOR_CHROMA_URL's
+        server, or an embedded store in `folder`/chroma, first copied from `copy_from`/chroma if it exists."""
+        path = Path(folder) / "chroma"
+        previous = Path(copy_from) / "chroma" if copy_from is not None else None
+        if settings.chroma_url is None and previous is not None and previous.is_dir():
+            shutil.copytree(previous, path)  # the served version's store is never written
+        return cls(path, embedder_name, settings.chroma_url, search_ef=settings.chroma_hnsw_search_ef)
+
     def __init__(self, path: Path, embedder_name: str, url: str | None = None, search_ef: int | None = None):
         """Embedded and persistent at `path`, or a `chroma run` server at `url` (http://host:port).
 
-        `search_ef` (default: ADVISOR_HNSW_SEARCH_EF) is stored in the collection's configuration.
+        `search_ef` (default: ADVISOR_CHROMA_HNSW_SEARCH_EF) is stored in the collection's configuration.
         Chroma 1.5 reads it when it loads the index, so a new value reaches an embedded store at the
         next process start, and a `chroma run` server only when it restarts.
         """
         import chromadb
         from chromadb.config import Settings as ChromaSettings
+
+        self.shared = bool(url)  # a server: every index version reads the same collection
 
         settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
         if url:
@@ -49,7 +65,7 @@ class ChromaStore:
         if search_ef is None:
             from advisor.config import get_settings
 
-            search_ef = get_settings().hnsw_search_ef
+            search_ef = get_settings().chroma_hnsw_search_ef
         self._collection = self._client.get_or_create_collection(
             collection_name(embedder_name), embedding_function=None, metadata={"hnsw:space": "cosine"},
             configuration={"hnsw": {"space": "cosine", "ef_search": search_ef}})

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from fastapi import APIRouter, File, Form, UploadFile
@@ -12,6 +11,7 @@ from advisor.api.errors import Problem
 from advisor.api.schemas import DocumentOut, IngestReportOut, PassageOut
 from advisor.errors import IngestError, NotFoundError
 from ingest.parsers import PARSERS
+from ingest.sources import slug
 
 router = APIRouter(prefix="/v1", tags=["documents"])
 
@@ -66,7 +66,7 @@ async def upload_document(_: AdminDep, state: StateDep, file: UploadFile = File(
     suffix = Path(name).suffix.lower()
     if suffix not in PARSERS:
         raise IngestError(name, f"unsupported file type {suffix or '(none)'!r}; supported: {', '.join(sorted(PARSERS))}")
-    stem = re.sub(r"[^a-z0-9]+", "-", (doc_id or Path(name).stem).lower()).strip("-") or "document"
+    stem = slug(doc_id or Path(name).stem)
     uploads = Path(state.settings.data_dir) / "uploads"
     uploads.mkdir(parents=True, exist_ok=True)
     target = uploads / f"{stem}{suffix}"

@@ -18,6 +18,7 @@ from advisor.api.errors import Problem, problem_for
 from advisor.api.schemas import ChatChoice, ChatCompletion, ChatReply, ChatRequest, ModelCard, ModelList, sse_content
 from advisor.errors import InvalidQuestionError
 from advisor.model import Answer
+from advisor.phrases import render
 
 router = APIRouter(prefix="/v1", tags=["openai-compatible"])
 MODEL_ID = "social-procurement-advisor"
@@ -34,7 +35,7 @@ def _text(content) -> str:
 def _sources(answer: Answer) -> str:
     if not answer.citations:
         return ""
-    head = "Bronnen:" if answer.language == "nl" else "Sources:"
+    head = render("answer", answer.language, "sources")
     lines = [f"[{c.n}] {c.title}" + (f", p. {c.page}" if c.page else "")
              + (f" — {c.section}" if c.section else "") + f": “{' '.join(c.quote.split())}”"
              for c in answer.citations]

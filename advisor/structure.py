@@ -4,6 +4,8 @@ Everything here works on offsets into the original text, so that whatever is bui
 passage, a quote) can always be traced back to, and checked against, the verbatim source.
 PDF extraction breaks lines inside sentences; a line is joined to the one before when the text
 clearly runs on (the next line starts in lower case, or both lines are capitals of one heading).
+Ingest chunks with it and the answer stages quote with it, so it lives below both: answering
+never imports ingest.
 """
 
 from __future__ import annotations
