@@ -7,11 +7,12 @@ this test must not depend on what the advisor answers, so it imports nothing fro
 
 from __future__ import annotations
 
-import json
 import tomllib
 from pathlib import Path
 
 import pytest
+
+from tests.sets_support import load_jsonl
 
 ROOT = Path(__file__).resolve().parents[1]
 SETS = ROOT / "evals" / "sets"
@@ -25,20 +26,6 @@ SPLITS = {"dev", "test"}
 LANGUAGES = {"nl", "en"}
 JURISDICTIONS = {"be", "nl", None}
 INTAKE_KEYS = {"product_group", "value_eur", "duration_months", "framework_agreement", "jurisdiction"}
-
-
-def _load_jsonl(path: Path) -> list[dict]:
-    rows = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:  # pragma: no cover - reported as a failure
-            pytest.fail(f"{path.name} line {number}: invalid JSON ({exc})")
-        assert isinstance(row, dict), f"{path.name} line {number}: not an object"
-        rows.append(row)
-    return rows
 
 
 @pytest.fixture(scope="module")
@@ -65,13 +52,13 @@ def criteria_ids() -> set[str]:
 @pytest.fixture(scope="module")
 def advice() -> list[dict]:
     assert ADVICE.exists(), ADVICE
-    return _load_jsonl(ADVICE)
+    return load_jsonl(ADVICE)
 
 
 @pytest.fixture(scope="module")
 def intake() -> list[dict]:
     assert INTAKE.exists(), INTAKE
-    return _load_jsonl(INTAKE)
+    return load_jsonl(INTAKE)
 
 
 def _is_number(value) -> bool:

@@ -7,15 +7,12 @@ or import the advisor, so they measure the data, not the product.
 
 from __future__ import annotations
 
-import json
-import tomllib
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-SETS = ROOT / "evals" / "sets"
+from tests.sets_support import SETS, corpus_documents, load_jsonl
+
 ANSWER_TYPES = SETS / "answer_types.jsonl"
 QUESTION_TYPES = SETS / "question_types.jsonl"
 
@@ -28,39 +25,19 @@ SPLITS = {"dev", "test"}
 LANGUAGES = {"nl", "en"}
 
 
-def _load_corpus() -> dict[str, str]:
-    manifest = tomllib.loads((ROOT / "corpus" / "manifest.toml").read_text(encoding="utf-8"))
-    base = ROOT / "corpus"
-    return {d["id"]: (base / d["file"]).read_text(encoding="utf-8") for d in manifest["documents"]}
-
-
-def _load_jsonl(path: Path) -> list[dict]:
-    rows = []
-    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:  # pragma: no cover - reported as failure
-            pytest.fail(f"{path.name}:{lineno}: invalid JSON: {exc}")
-        assert isinstance(row, dict), f"{path.name}:{lineno}: not a JSON object"
-        rows.append(row)
-    return rows
-
-
 @pytest.fixture(scope="module")
 def corpus() -> dict[str, str]:
-    return _load_corpus()
+    return corpus_documents()
 
 
 @pytest.fixture(scope="module")
 def answer_items() -> list[dict]:
-    return _load_jsonl(ANSWER_TYPES)
+    return load_jsonl(ANSWER_TYPES)
 
 
 @pytest.fixture(scope="module")
 def question_items() -> list[dict]:
-    return _load_jsonl(QUESTION_TYPES)
+    return load_jsonl(QUESTION_TYPES)
 
 
 def _nonempty_str(value) -> bool:

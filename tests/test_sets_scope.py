@@ -5,18 +5,15 @@ Only json, pathlib and tomllib: these tests check the data, never the advisor.
 
 from __future__ import annotations
 
-import json
 import tomllib
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-SETS = ROOT / "evals" / "sets"
+from tests.sets_support import ROOT, SETS, corpus_documents, load_jsonl
+
 SCOPE = SETS / "scope.jsonl"
 CONVERSATIONS = SETS / "conversations.jsonl"
-MANIFEST = ROOT / "corpus" / "manifest.toml"
 FRAMEWORK = ROOT / "advisor" / "knowledge" / "framework.toml"
 
 SPLITS = {"dev", "test"}
@@ -39,32 +36,19 @@ INTAKE_FIELDS = {"product_group", "value_eur", "duration_months", "framework_agr
                  "non_eu_products"}
 
 
-def _load(path: Path) -> list[dict]:
-    rows = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            rows.append(json.loads(line))
-        except json.JSONDecodeError as exc:  # pragma: no cover - reported as a failure
-            pytest.fail(f"{path.name}:{n}: invalid JSON: {exc}")
-    return rows
-
-
 @pytest.fixture(scope="module")
 def scope() -> list[dict]:
-    return _load(SCOPE)
+    return load_jsonl(SCOPE)
 
 
 @pytest.fixture(scope="module")
 def conversations() -> list[dict]:
-    return _load(CONVERSATIONS)
+    return load_jsonl(CONVERSATIONS)
 
 
 @pytest.fixture(scope="module")
 def documents() -> dict[str, str]:
-    manifest = tomllib.loads(MANIFEST.read_text(encoding="utf-8"))
-    return {d["id"]: (MANIFEST.parent / d["file"]).read_text(encoding="utf-8") for d in manifest["documents"]}
+    return corpus_documents()
 
 
 @pytest.fixture(scope="module")
