@@ -39,6 +39,22 @@ class GoldenItem:
     forbidden: list[str] = field(default_factory=list)
 
 
+def read_jsonl(path: Path) -> list[dict]:
+    """Every non-blank line of a JSONL file as an object; a line that is not one raises, naming it."""
+    rows = []
+    for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{path}:{n}: invalid JSON: {exc}") from None
+        if not isinstance(row, dict):
+            raise ValueError(f"{path}:{n}: not a JSON object")
+        rows.append(row)
+    return rows
+
+
 def load(path: Path | None = None, split: str | None = None, suite: str | list[str] | None = None) -> list[GoldenItem]:
     paths = [path] if path else sorted(GOLDEN_DIR.glob("*.jsonl"))
     items = []

@@ -1,13 +1,14 @@
 """What the checks of the hand-written evaluation sets (evals/sets/) share: reading a JSONL set and
-the corpus documents it quotes. Only files are read; the advisor is never imported."""
+the corpus documents it quotes. Only files are read; the advisor is never run."""
 
 from __future__ import annotations
 
-import json
 import tomllib
 from pathlib import Path
 
 import pytest
+
+from evals.golden import read_jsonl
 
 ROOT = Path(__file__).resolve().parent.parent
 SETS = ROOT / "evals" / "sets"
@@ -16,17 +17,10 @@ MANIFEST = ROOT / "corpus" / "manifest.toml"
 
 def load_jsonl(path: Path) -> list[dict]:
     """Every non-blank line as a JSON object; a line that is not one fails the test, naming it."""
-    rows = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:  # pragma: no cover - reported as a failure
-            pytest.fail(f"{path.name}:{number}: invalid JSON: {exc}")
-        assert isinstance(row, dict), f"{path.name}:{number}: not a JSON object"
-        rows.append(row)
-    return rows
+    try:
+        return read_jsonl(path)
+    except ValueError as exc:
+        pytest.fail(str(exc))
 
 
 def corpus_documents() -> dict[str, str]:

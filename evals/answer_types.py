@@ -1,0 +1,147 @@
+"""What users see, per kind of question (issue "Answers that answer"): is the asked thing in the
+answer's first statement and inside a quote it shows, is a list complete, is there filler, is an
+English question answered in English prose.
+
+    .venv/bin/python -m evals.answer_types [--split dev|test] [--show]
+
+Runs the advisor in process on evals/sets/answer_types.jsonl (written from the documents before the
+advisor ever answered them) and prints one row per question type. Metric functions are pure: they
+take an item and the Answer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import tempfile
+import tomllib
+from collections import defaultdict
+from functools import lru_cache
+from pathlib import Path
+
+from advisor.model import Answer
+from advisor.package_data import folder, read_text
+from advisor.text import detect_language, fold
+from evals.golden import read_jsonl
+
+MARKER = re.compile(r"\[\d+\]")
+QUOTED = re.compile(r"[„“\"‘][^„“”\"’]*[”\"’]")
+TYPES = ("definition", "list", "comparison", "fact", "procedure")
+
+
+def _norm(text: str) -> str:
+    return " ".join(fold(text).split())
+
+
+@lru_cache(maxsize=1)
+def filler_patterns() -> tuple[re.Pattern, ...]:
+    data = tomllib.loads(read_text("advisor.resources", "filler.toml"))
+    return tuple(re.compile(p, re.IGNORECASE) for p in data["patterns"])
+
+
+def statements(answer: Answer) -> list[str]:
+    """The answer's lines that carry a citation marker: what it states from its sources."""
+    return [line.strip() for line in answer.answer.splitlines() if MARKER.search(line)]
+
+
+def shown_quotes(answer: Answer) -> list[str]:
+    return [_norm(c.quote) for c in answer.citations]
+
+
+def gold_in_quote(item: dict, answer: Answer) -> float | None:
+    """1 when the words that carry the answer are inside a quote the answer shows."""
+    if not item.get("gold"):
+        return None
+    gold = _norm(item["gold"])
+    return float(not answer.refused and any(gold in q for q in shown_quotes(answer)))
+
+
+def fact_first(item: dict, answer: Answer) -> float | None:
+    """Fact questions: 1 when the asked value is in the answer's first statement."""
+    if item["type"] != "fact" or not item.get("value"):
+        return None
+    first = statements(answer)[:1]
+    return float(bool(first) and _norm(item["value"]) in _norm(first[0]))
+
+
+def list_completeness(item: dict, answer: Answer) -> float | None:
+    """List questions: the share of the expected items the answer shows (in its text or its quotes)."""
+    if item["type"] != "list" or not item.get("items"):
+        return None
+    if answer.refused:
+        return 0.0
+    shown = _norm(answer.answer) + " " + " ".join(shown_quotes(answer))
+    return sum(_norm(i) in shown for i in item["items"]) / len(item["items"])
+
+
+def filler_rate(item: dict, answer: Answer) -> float | None:
+    """The share of the answer's statements that are navigation or page furniture."""
+    lines = statements(answer)
+    if not lines:
+        return None
+    return sum(any(p.search(_norm(MARKER.sub("", s))) for p in filler_patterns()) for s in lines) / len(lines)
+
+
+def english_prose(item: dict, answer: Answer) -> float | None:
+    """English questions: 1 when the answer says something of its own in English: its text with the
+    quotes, the markers and the fixed frame every answer carries (prompts/answer.toml) removed
+    still has a few words, and they read as English. A refusal counts as no prose."""
+    if item["language"] != "en":
+        return None
+    from advisor.phrases import phrases
+
+    own = QUOTED.sub(" ", MARKER.sub(" ", answer.answer))
+    for fixed in phrases("answer")["en"].values():
+        own = own.replace(fixed, " ")
+    return float(not answer.refused and len(own.split()) >= 4 and detect_language(own) == "en")
+
+
+METRICS = {"gold in quote": gold_in_quote, "fact first": fact_first, "list completeness": list_completeness,
+           "filler rate": filler_rate, "English prose": english_prose}
+
+
+def load(split: str | None) -> list[dict]:
+    rows = read_jsonl(folder("evals") / "sets" / "answer_types.jsonl")
+    return [r for r in rows if split in (None, r["split"])]
+
+
+def table(items: list[dict], answers: list[Answer]) -> dict[str, dict[str, float | None]]:
+    per_type: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    for item, answer in zip(items, answers):
+        for name, metric in METRICS.items():
+            value = metric(item, answer)
+            if value is not None:
+                per_type[item["type"]][name].append(value)
+                per_type["all"][name].append(value)
+    return {t: {m: (sum(v) / len(v) if (v := per_type[t].get(m)) else None) for m in METRICS}
+            for t in (*TYPES, "all")}
+
+
+def main(argv=None) -> None:
+    from advisor.config import BUNDLED_CORPUS, load_settings
+    from advisor.core import Advisor
+    from ingest.pipeline import ingest
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--split", choices=["dev", "test"], default=None)
+    parser.add_argument("--show", action="store_true", help="print each question with its first statement")
+    args = parser.parse_args(argv)
+    items = load(args.split)
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = load_settings(data_dir=Path(tmp) / "data")
+        ingest([BUNDLED_CORPUS], settings)
+        advisor = Advisor(settings)
+        answers = [advisor.ask(i["question"]) for i in items]
+    if args.show:
+        for item, answer in zip(items, answers):
+            first = (statements(answer) or [answer.answer.splitlines()[0]])[0]
+            print(f"[{item['id']}] {item['question']}\n    → {first[:160]}")
+    print(f"\n{len(items)} questions ({args.split or 'all splits'})\n")
+    print("| type | " + " | ".join(METRICS) + " |")
+    print("|---|" + "---|" * len(METRICS))
+    for kind, row in table(items, answers).items():
+        print(f"| {kind} | " + " | ".join("—" if v is None else f"{v:.2f}" for v in row.values()) + " |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,48 @@
+"""The per-type answer metrics (evals/answer_types.py) on answers built by hand: each one can fail."""
+
+from __future__ import annotations
+
+from advisor.model import Answer, Citation
+from evals import answer_types as m
+
+
+def _answer(text: str, quotes: list[str], language: str = "nl", refused: bool = False) -> Answer:
+    citations = [Citation(n=n, doc_id="d", title="T", quote=q, text=q, passage_id=f"p{n}", start=0, end=len(q))
+                 for n, q in enumerate(quotes, start=1)]
+    return Answer(answer=text, language=language, refused=refused, citations=citations)
+
+
+FACT = {"type": "fact", "language": "nl", "gold": "Tina Segers", "value": "tina.segers@brugge.be"}
+LIST = {"type": "list", "language": "en", "items": ["Beernem", "Damme", "Torhout"]}
+
+
+def test_fact_first_and_gold_in_quote():
+    good = _answer("Contact: tina.segers@brugge.be [1]\n- Meer over het kader [2]",
+                   ["Vragen? Mail Tina Segers: tina.segers@brugge.be", "Het kader"])
+    late = _answer("- Download hier het kader [1]\n- Mail tina.segers@brugge.be [2]",
+                   ["Download hier het kader", "Mail tina.segers@brugge.be"])
+    assert m.fact_first(FACT, good) == 1.0 and m.gold_in_quote(FACT, good) == 1.0
+    assert m.fact_first(FACT, late) == 0.0 and m.gold_in_quote(FACT, late) == 0.0
+
+
+def test_list_completeness_counts_items_shown_in_text_or_quotes():
+    answer = _answer("The sources name: Beernem [1]", ["Beernem, Damme en Brugge"], language="en")
+    assert m.list_completeness(LIST, answer) == 2 / 3
+    assert m.list_completeness(LIST, _answer("x", [], refused=True)) == 0.0
+
+
+def test_filler_rate():
+    answer = _answer("- Donwload hier het volledige regionaal kader. [1]\n- Het kader telt zeven ambities. [2]",
+                     ["a", "b"])
+    assert m.filler_rate(FACT, answer) == 0.5
+
+
+def test_english_prose_needs_english_of_its_own():
+    frame_only = _answer("This is what the sources say on your question (they are in Dutch; quotes stay in their "
+                         "language):\n\n- „Het kader telt zeven ambities.” [1]", ["Het kader telt zeven ambities."],
+                         language="en")
+    prose = _answer("The framework (in Dutch) sets seven ambitions: „Het kader telt zeven ambities.” [1]",
+                    ["Het kader telt zeven ambities."], language="en")
+    assert m.english_prose(LIST, frame_only) == 0.0
+    assert m.english_prose(LIST, prose) == 1.0
+    assert m.english_prose(FACT, prose) is None
