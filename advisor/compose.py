@@ -9,18 +9,33 @@ from __future__ import annotations
 
 import itertools
 import re
+import tomllib
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from advisor.concepts import Concept
 from advisor.model import Citation
+from advisor.package_data import read_text
 from advisor.passage import Passage
 from advisor.phrases import render
 from advisor.retrieval import Hit
 from advisor.scope import addresses_assistant
-from advisor.text import LANGUAGES, content_words, stem, words
+from advisor.text import LANGUAGES, content_words, fold, stem, words
 from advisor.structure import LIST_ITEM, heading_level, sentence_spans, units
 
 MIN_SENTENCE_WORDS = 4
+
+
+@lru_cache(maxsize=1)
+def _filler() -> tuple[re.Pattern, ...]:
+    return tuple(re.compile(p, re.IGNORECASE)
+                 for p in tomllib.loads(read_text("advisor.resources", "filler.toml"))["patterns"])
+
+
+def is_filler(sentence: str) -> bool:
+    """Navigation or page furniture ('Download hier…', 'Bekijk de pagina…'): never a statement."""
+    folded = " ".join(fold(sentence).split())
+    return any(p.search(folded) for p in _filler())
 
 
 @dataclass
@@ -48,8 +63,9 @@ def passage_sentences(passage: Passage, document_text: str, hit_rank: int) -> li
         for s, e in sentence_spans(passage.text, unit.start, unit.end):
             start, end = passage.start + s, passage.start + e
             clean = " ".join(document_text[start:end].split())
-            if len(clean.split()) >= MIN_SENTENCE_WORDS and not addresses_assistant(clean):
-                # text that addresses the assistant is data about a document, never a statement
+            if len(clean.split()) >= MIN_SENTENCE_WORDS and not addresses_assistant(clean) and not is_filler(clean):
+                # text that addresses the assistant is data about a document, never a statement;
+                # navigation and furniture say nothing
                 out.append(Sentence(hit_rank, passage, start, end, clean))
     return out
 

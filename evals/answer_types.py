@@ -14,13 +14,12 @@ from __future__ import annotations
 import argparse
 import re
 import tempfile
-import tomllib
 from collections import defaultdict
-from functools import lru_cache
 from pathlib import Path
 
+from advisor.compose import is_filler
 from advisor.model import Answer
-from advisor.package_data import folder, read_text
+from advisor.package_data import folder
 from advisor.text import detect_language, fold
 from evals.golden import read_jsonl
 
@@ -31,12 +30,6 @@ TYPES = ("definition", "list", "comparison", "fact", "procedure")
 
 def _norm(text: str) -> str:
     return " ".join(fold(text).split())
-
-
-@lru_cache(maxsize=1)
-def filler_patterns() -> tuple[re.Pattern, ...]:
-    data = tomllib.loads(read_text("advisor.resources", "filler.toml"))
-    return tuple(re.compile(p, re.IGNORECASE) for p in data["patterns"])
 
 
 def statements(answer: Answer) -> list[str]:
@@ -79,7 +72,7 @@ def filler_rate(item: dict, answer: Answer) -> float | None:
     lines = statements(answer)
     if not lines:
         return None
-    return sum(any(p.search(_norm(MARKER.sub("", s))) for p in filler_patterns()) for s in lines) / len(lines)
+    return sum(is_filler(MARKER.sub("", s)) for s in lines) / len(lines)
 
 
 def english_prose(item: dict, answer: Answer) -> float | None:
