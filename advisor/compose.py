@@ -138,6 +138,23 @@ def select(sentences: list[Sentence], max_passages: int, max_statements: int = 4
     return chosen
 
 
+QUOTE_CHARS = 900
+
+
+def _runs(group: list[Sentence], doc_text: str) -> list[list[Sentence]]:
+    """A passage's chosen sentences in runs that one quote can hold: adjacent in the source (only
+    white space between) and at most QUOTE_CHARS long. Each run is one statement with its own
+    quote, so a statement never says more than the quote it shows."""
+    runs = [[group[0]]]
+    for s in group[1:]:
+        last = runs[-1]
+        if doc_text[last[-1].end:s.start].strip() or s.end - last[0].start > QUOTE_CHARS:
+            runs.append([s])
+        else:
+            last.append(s)
+    return runs
+
+
 def compose(hits: list[Hit], found: list[Concept], language: str, texts, max_passages: int) -> Composition:
     sentences = [s for rank, hit in enumerate(hits, start=1)
                  for s in passage_sentences(hit.passage, texts(hit.passage.doc_id), rank)]
@@ -145,23 +162,20 @@ def compose(hits: list[Hit], found: list[Concept], language: str, texts, max_pas
     chosen = with_context(select(sentences, max_passages), sentences)
     if not chosen:
         return Composition("")
-    # Group by passage (in order of first use); one citation per passage, quoting its sentences.
+    # Group by passage (in order of first use); each run of adjacent sentences is one quote.
     order: list[str] = []
     groups: dict[str, list[Sentence]] = {}
     for s in chosen:
         if s.passage.id not in groups:
             order.append(s.passage.id)
         groups.setdefault(s.passage.id, []).append(s)
+    runs = [run for pid in order
+            for run in sorted(_runs(sorted(groups[pid], key=lambda s: s.start), texts(groups[pid][0].passage.doc_id)),
+                              key=lambda r: -max(s.score for s in r))]  # in a passage, the best-met sentence first
     citations, lines = [], []
-    for n, pid in enumerate(order, start=1):
-        group = sorted(groups[pid], key=lambda s: s.start)
-        doc_text = texts(group[0].passage.doc_id)
-        start, end = group[0].start, group[-1].end
-        gaps = [doc_text[a.end:b.start] for a, b in zip(group, group[1:])]
-        if end - start > 900 or any(g.strip() for g in gaps):  # text left out between: quote the best one only
-            best = max(group, key=lambda s: s.score)
-            start, end = best.start, best.end
-        citations.append(Citation.of(n, group[0].passage, doc_text[start:end], start, end))
-        statement = " ".join(s.clean for s in group)
+    for n, run in enumerate(runs[:max_passages], start=1):  # at most ADVISOR_MAX_CITATIONS quotes
+        start, end = run[0].start, run[-1].end
+        citations.append(Citation.of(n, run[0].passage, texts(run[0].passage.doc_id)[start:end], start, end))
+        statement = " ".join(s.clean for s in run)
         lines.append(f"- „{statement}” [{n}]" if language == "en" else f"- {statement} [{n}]")
     return Composition(render("answer", language, "intro") + "\n\n" + "\n".join(lines), citations)

@@ -116,3 +116,22 @@ def test_concurrent_questions_get_the_same_answers_as_sequential_ones(advisor):
         futures = [pool.submit(lambda q=q: advisor.ask(q).answer) for q in questions * 3]
         concurrent = [f.result(timeout=120) for f in futures]
     assert concurrent == sequential * 3
+
+
+def test_a_statement_says_exactly_what_its_quote_shows(advisor):
+    """Extractive answers: each statement is the text of its quote (a statement of three sentences
+    whose quote held one let the highlighted evidence carry less than the claim)."""
+    checked = 0
+    for item in golden.load():
+        result = advisor.ask(item.question, item.history)
+        if result.refused or result.verdict or result.criteria:
+            continue
+        quotes = {c.n: " ".join(c.quote.split()) for c in result.citations}
+        for line in result.answer.splitlines():
+            marker = re.search(r"\[(\d+)\]\s*$", line)
+            if not line.startswith("- ") or not marker:
+                continue
+            statement = line[2:marker.start()].strip().strip("„”")
+            assert " ".join(statement.split()) == quotes[int(marker.group(1))], (item.id, line)
+            checked += 1
+    assert checked > 100
