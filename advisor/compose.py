@@ -20,7 +20,7 @@ from advisor.passage import Passage
 from advisor.phrases import render
 from advisor.retrieval import Hit
 from advisor.scope import addresses_assistant
-from advisor.text import LANGUAGES, content_words, fold, stem, words
+from advisor.text import LANGUAGES, content_words, fold, gloss, stem, words
 from advisor.structure import LIST_ITEM, heading_level, sentence_spans, units
 
 MIN_SENTENCE_WORDS = 4
@@ -155,7 +155,13 @@ def _runs(group: list[Sentence], doc_text: str) -> list[list[Sentence]]:
     return runs
 
 
-def compose(hits: list[Hit], found: list[Concept], language: str, texts, max_passages: int) -> Composition:
+TYPED_INTROS = {"definition", "list", "comparison", "fact", "procedure", "reason"}
+
+
+def compose(hits: list[Hit], found: list[Concept], language: str, texts, max_passages: int,
+            question_type: str | None = None) -> Composition:
+    """`question_type` (advisor.answer.analysis) picks the intro; an English answer ends with the
+    glossary's English for the Dutch terms its quotes contain."""
     sentences = [s for rank, hit in enumerate(hits, start=1)
                  for s in passage_sentences(hit.passage, texts(hit.passage.doc_id), rank)]
     score_sentences(sentences, found)
@@ -178,4 +184,9 @@ def compose(hits: list[Hit], found: list[Concept], language: str, texts, max_pas
         citations.append(Citation.of(n, run[0].passage, texts(run[0].passage.doc_id)[start:end], start, end))
         statement = " ".join(s.clean for s in run)
         lines.append(f"- „{statement}” [{n}]" if language == "en" else f"- {statement} [{n}]")
-    return Composition(render("answer", language, "intro") + "\n\n" + "\n".join(lines), citations)
+    intro = render("answer", language, f"intro_{question_type}" if question_type in TYPED_INTROS else "intro")
+    text = intro + "\n\n" + "\n".join(lines)
+    terms = gloss(" ".join(c.quote for c in citations)) if language == "en" else []
+    if terms:
+        text += "\n\n" + render("answer", language, "terms", terms="; ".join(f"{nl} = {en}" for nl, en in terms))
+    return Composition(text, citations)

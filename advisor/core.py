@@ -6,6 +6,7 @@ import time
 
 from advisor import intake as intake_module
 from advisor.advice import advise
+from advisor.answer.analysis import analyse
 from advisor.citations import CitationList
 from advisor.compose import compose
 from advisor import llm, prompting
@@ -103,7 +104,7 @@ class Advisor:
             advised.timings_ms = Timings(**timings)
             return advised
         composition = compose(hits[:self.settings.max_citations + 2], found, language,
-                              self.index.document_text, self.settings.max_citations)
+                              self.index.document_text, self.settings.max_citations, analyse(question).type)
         timings["compose"] = round((time.perf_counter() - retrieved) * 1000, 2)
         if not composition.citations:
             answer = self._refuse(language, "no passage sentence answers it", started, timings)

@@ -95,6 +95,43 @@ def glossary_entries() -> tuple[tuple[str, str], ...]:
     return tuple(entries)
 
 
+@lru_cache(maxsize=1)
+def dutch_glossary() -> dict[tuple[str, ...], str]:
+    """Dutch term (as folded words: one or two) -> the English of the first glossary entry that
+    gives it: for glossing the Dutch quotes of an English answer."""
+    out: dict[tuple[str, ...], str] = {}
+    stops = stopwords("nl") | stopwords("en")
+    for en, nl in glossary_entries():
+        tokens = words(nl)
+        # a Dutch side of several terms is a bag: one of its words glosses the English only when
+        # the English is one word too ('arbeidsmarkt' is not 'distance from the labour market')
+        singles = [(t,) for t in tokens] if len(tokens) == 1 or len(en.split()) == 1 else []
+        for term in [*zip(tokens, tokens[1:]), *singles]:
+            if all(len(t) > 2 and t not in stops for t in term) and " ".join(term) != fold(en):
+                out.setdefault(term, en)
+    return out
+
+
+def gloss(text: str, most: int = 6) -> list[tuple[str, str]]:
+    """(Dutch term, English) for the glossary terms `text` contains, two-word terms first, each once."""
+    tokens = words(text)
+    table, found, used = dutch_glossary(), {}, set()
+    for i, pair in enumerate(zip(tokens, tokens[1:])):
+        if pair in table and pair not in found:
+            found[pair] = table[pair]
+            used.update((i, i + 1))
+    for i, token in enumerate(tokens):
+        if i not in used and (token,) in table and (token,) not in found:
+            found[(token,)] = table[(token,)]
+    english_seen: set[str] = set()
+    out = []
+    for term, en in found.items():
+        if en not in english_seen:
+            english_seen.add(en)
+            out.append((" ".join(term), en))
+    return out[:most]
+
+
 @lru_cache
 def _glossary_words() -> tuple[frozenset[str], frozenset[str]]:
     """Single words of the English-Dutch glossary, per side: content-word evidence of a language."""

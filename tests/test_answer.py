@@ -7,6 +7,7 @@ import re
 import pytest
 
 from advisor.errors import InvalidQuestionError, QuestionTooLongError
+from advisor.phrases import phrases
 from advisor.text import fold
 from evals import golden, metrics
 
@@ -76,8 +77,11 @@ def test_required_evidence_is_cited_and_facts_are_stated(advisor):
 def test_english_question_gets_english_frame_and_dutch_quotes(advisor):
     result = advisor.ask("How does Ghent use subcontracting to the social economy in cleaning?").model_dump(mode="json")
     assert result["language"] == "en" and not result["refused"]
-    assert result["answer"].startswith("This is what the sources say")
+    frames = [v for k, v in phrases("answer")["en"].items() if k.startswith("intro")]
+    assert result["answer"].splitlines()[0] in frames  # the English frame of its question type
     assert any("onderaanneming" in c["quote"] for c in result["citations"])
+    glossed = result["answer"].splitlines()[-1]
+    assert glossed.startswith("In English") and "onderaanneming = subcontracting" in glossed
 
 
 def test_injection_in_the_question_is_refused(advisor):
