@@ -29,17 +29,29 @@ def splittable(word: str) -> bool:
     return len(word) >= 2 * MIN_PART + 1
 
 
-def split_compound(word: str, known: set[str], language: str, open_head: bool = False) -> list[str]:
+# A part's stem is at most this much shorter than the part ('mogelijkheden' -> 'mogelijk' loses 5).
+STEM_SLACK = 10
+
+
+def split_compound(word: str, known: set[str], language: str, open_head: bool = False,
+                   longest: int | None = None) -> list[str]:
     """Stems of the parts of a compound ('schoonmaakopdracht' -> schoonmak, opdracht).
 
     Both parts must be known index terms; with `open_head`, a long known tail is enough
     ('gunningscriteria' -> gun, criteria), which lets a question's 'gunning' meet it.
+    `longest` (the longest known term) skips split points whose parts could not stem to a known
+    term, so a long unknown word costs a few stems instead of one per letter.
     """
     if not splittable(word):
         return []
     best: list[str] = []
     head_only: list[str] = []
-    for i in range(MIN_PART, len(word) - MIN_PART + 1):
+    first, last = MIN_PART, len(word) - MIN_PART
+    if longest is not None:
+        first = max(first, len(word) - longest - STEM_SLACK)
+        if not open_head:
+            last = min(last, longest + STEM_SLACK + 2)  # + a linking 's', 'e' or 'en'
+    for i in range(first, last + 1):
         left, right = word[:i], word[i:]
         right_stem = stem(right, language)
         if right_stem not in known:
@@ -68,6 +80,7 @@ class BM25Index:
         self.avgdl = float(doc_len.mean()) if len(doc_len) else 1.0
         self.idf = np.log1p((n - df + 0.5) / (df + 0.5)).astype(np.float32)
         self._known = set(vocab)
+        self._longest = max(map(len, vocab), default=0)
         self._by_passage: tuple[np.ndarray, np.ndarray, list[str]] | None = None
         self._by_passage_lock = threading.Lock()
         self._splits: dict[str, list[str]] = {}  # a question's words are split twice (search, coverage)
@@ -78,7 +91,7 @@ class BM25Index:
         if parts is None:
             if len(self._splits) >= SPLIT_MEMO:
                 self._splits.clear()
-            parts = self._splits[word] = split_compound(word, self._known, "nl")
+            parts = self._splits[word] = split_compound(word, self._known, "nl", longest=self._longest)
         return parts
 
     # -- building --------------------------------------------------------------------------
@@ -88,6 +101,7 @@ class BM25Index:
         token_lists = [content_words(t, lang) for t, lang in zip(texts, languages)]
         stems = [[stem(w, lang) for w in tokens] for tokens, lang in zip(token_lists, languages)]
         known = {s for doc in stems for s in doc if len(s) >= MIN_PART}
+        longest = max(map(len, known), default=0)
         counters = []
         splits: dict[tuple[str, str], list[str]] = {}  # once per distinct word: `known` is fixed here
         for tokens, doc_stems, lang in zip(token_lists, stems, languages):
@@ -95,7 +109,7 @@ class BM25Index:
             for w, s in zip(tokens, doc_stems):
                 if splittable(w):
                     if (w, lang) not in splits:
-                        splits[w, lang] = split_compound(w, known, lang, open_head=True)
+                        splits[w, lang] = split_compound(w, known, lang, open_head=True, longest=longest)
                     terms.extend(p for p in splits[w, lang] if p != s)
             counters.append(Counter(terms))
         vocab = {t: i for i, t in enumerate(sorted({t for c in counters for t in c}))}

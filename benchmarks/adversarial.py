@@ -41,11 +41,12 @@ def _word(rng: random.Random, n: int) -> str:
 
 def inputs(rng: random.Random, max_question: int, max_history: int) -> dict[str, dict]:
     """One request body per adversarial kind, with words no earlier request used."""
-    many = " ".join(_word(rng, 48) for _ in range(max_question // 49))
     turns = max(1, max_history // 4000)
     return {
         "one long word": {"question": _word(rng, max_question)},
-        "many 48-letter words": {"question": many},
+        "many 48-letter words": {"question": " ".join(_word(rng, 48) for _ in range(max_question // 49))},
+        # about the length with the most split points left once impossible ones are skipped
+        "many 35-letter words": {"question": " ".join(_word(rng, 35) for _ in range(max_question // 36))},
         "history of long words": {"question": "en als het 200.000 euro is?",
                                   "history": [{"role": "user", "content": " ".join(
                                       _word(rng, 48) for _ in range(max_history // turns // 49))}
@@ -73,7 +74,7 @@ def cpu_table(advisor: Advisor, runs: int, seed: int) -> None:
         for body in inputs(rng, s.max_question_chars, s.max_history_chars).values():
             advisor.ask(body["question"], body.get("history"))
     after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"\npeak RSS {before:.0f} MB before, {after:.0f} MB after 400 more distinct worst-case requests")
+    print(f"\npeak RSS {before:.0f} MB before, {after:.0f} MB after 500 more distinct worst-case requests")
 
 
 async def under_attack(base: str, attackers: int, seconds: float, questions: list[str], seed: int) -> None:
@@ -87,7 +88,8 @@ async def under_attack(base: str, attackers: int, seconds: float, questions: lis
     async def attacker(http: httpx.AsyncClient):
         while time.monotonic() < deadline:
             kinds = inputs(rng, settings.max_question_chars, settings.max_history_chars)
-            body = kinds[rng.choice(["one long word", "many 48-letter words", "history of long words"])]
+            body = kinds[rng.choice(["one long word", "many 48-letter words", "many 35-letter words",
+                                     "history of long words"])]
             started = time.perf_counter()
             try:
                 r = await http.post("/v1/ask", json=body)
