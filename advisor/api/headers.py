@@ -3,12 +3,13 @@
 The page shows text from uploaded documents; it is escaped where it is rendered (ui/render.py,
 advisor/inert.py), and the Content-Security-Policy is the second line: even text that slipped
 through cannot load a remote image, post to another site or frame the page. Gradio needs inline
-scripts and styles (its configuration is an inline script), so script-src allows 'unsafe-inline'
-but no other origin."""
+scripts and styles (its configuration is an inline script) and evaluates gr.HTML's templates with
+`new Function` (gradio 6), so script-src allows 'unsafe-inline' and 'unsafe-eval', but no other
+origin: what the policy buys here is img-src, connect-src, form-action and frame-ancestors."""
 
 from __future__ import annotations
 
-PAGE_POLICY = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+PAGE_POLICY = ("default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
                "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; media-src 'self'; "
                "worker-src 'self' blob:; object-src 'none'; base-uri 'self'; form-action 'self'; "
                "frame-ancestors 'none'")
