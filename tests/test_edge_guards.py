@@ -127,3 +127,39 @@ def test_the_pages_own_endpoints_are_rate_limited(data):
         assert 429 in statuses, statuses
         limited = client.post("/gradio_api/queue/join", json={})
         assert limited.status_code == 429 and int(limited.headers["retry-after"]) >= 1
+
+
+@pytest.mark.parametrize("protocol", ["H11HeaderTimeout", "HttpToolsHeaderTimeout"])
+def test_both_http_protocols_cut_off_slow_headers(protocol):
+    """h11 is what a base install (without httptools) serves with: it gets the same timeout."""
+    import functools
+    import threading
+
+    import uvicorn
+
+    from advisor.api import protocol as protocols
+    from tests.server import free_port
+
+    async def app(scope, receive, send):
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"2")]})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    port = free_port()
+    http = functools.partial(getattr(protocols, protocol), header_timeout_s=1.0)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, http=http, lifespan="off",
+                                           log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        while not server.started:
+            time.sleep(0.05)
+        base = f"http://127.0.0.1:{port}"
+        elapsed, received = _slow_headers(base, pause_s=0.25, rounds=40)
+        assert received == b"" and elapsed < 5, (elapsed, received)
+        with httpx.Client(base_url=base, timeout=10) as client:  # in time, and again on the kept-alive connection
+            for _ in range(3):
+                assert client.get("/").text == "ok"
+                time.sleep(1.5)
+    finally:
+        server.should_exit = True
+        thread.join(10)
