@@ -211,6 +211,7 @@ def cmd_serve(args) -> int:
     port = args.port or settings.port
     ensure_index(settings)
     check_index(settings)
+    server_options = _server_options(settings)
     if args.workers > 1:
         # Workers build their own app from the environment; they share the index read-only and
         # reload it when manifest.json changes. Metrics are added up across workers.
@@ -223,12 +224,25 @@ def cmd_serve(args) -> int:
             atexit.register(shutil.rmtree, metrics_dir, ignore_errors=True)
             os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
         uvicorn.run("advisor.api.main:create_app", factory=True, host=host, port=port, workers=args.workers,
-                    log_level=args.log_level)
+                    log_level=args.log_level, **server_options)
     else:
         from advisor.api.main import create_app
 
-        uvicorn.run(create_app(settings), host=host, port=port, log_level=args.log_level)
+        uvicorn.run(create_app(settings), host=host, port=port, log_level=args.log_level, **server_options)
     return 0
+
+
+def _server_options(settings) -> dict:
+    """uvicorn options the settings decide: X-Forwarded-For is believed only from the configured
+    proxies (uvicorn itself trusts 127.0.0.1 by default, so a local client could pick its rate-limit
+    identity), and headers must arrive within ADVISOR_HEADER_TIMEOUT_S."""
+    import functools
+
+    from advisor.api.protocol import HeaderTimeoutProtocol
+
+    proxies = settings.forwarded_allow_ips.strip()
+    return {"proxy_headers": bool(proxies), "forwarded_allow_ips": proxies or None,
+            "http": functools.partial(HeaderTimeoutProtocol, header_timeout_s=settings.header_timeout_s)}
 
 
 def cmd_feedback_export(args) -> int:

@@ -88,6 +88,11 @@ class Settings(BaseSettings):
     max_parse_seconds: float = Field(60.0, gt=0, description="Longest a file may take to parse; a slower one "
                                      "is refused (a hostile or broken file), the rest of the batch goes on.")
     request_timeout_s: float = Field(30.0, gt=0, description="Longest an answer may take before a 504.")
+    forwarded_allow_ips: str = Field("", description="Proxies (comma-separated addresses, or *) whose "
+                                     "X-Forwarded-For / X-Forwarded-Proto are believed, so the rate limit counts the "
+                                     "real client; empty (the default): trust no proxy, every client is its socket address.")
+    header_timeout_s: float = Field(10.0, gt=0, description="Longest a client may take to send a request's headers "
+                                    "before `advisor serve` closes the connection (slow-header clients).")
     generator: str = Field("extractive", description="'extractive' (no model), 'openai' (any OpenAI-compatible "
                            "server) or 'ollama'.")
     llm_base_url: str | None = Field(None, description="The LLM server, e.g. http://127.0.0.1:8080/v1 or "

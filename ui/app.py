@@ -4,10 +4,16 @@ and a contract form. It calls the same advisor core as the API; it holds no advi
 from __future__ import annotations
 
 import logging
+import time
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 
 import gradio as gr
 
-from advisor.errors import AdvisorError, IndexNotFoundError
+from pydantic import ValidationError
+
+from advisor.errors import AdvisorError, AnswerTimeout, IndexNotFoundError
+from advisor.inert import escape_markdown
 from advisor.knowledge import knowledge
 from ui import render
 from ui.texts import t
@@ -54,6 +60,26 @@ def explicit_intake(group: str | None, value, duration, framework: str | None) -
     return fields or None
 
 
+# The page's answers run here, like the API's in worker threads: a page request that exceeds
+# ADVISOR_REQUEST_TIMEOUT_S gets the same timeout message instead of holding its event forever.
+_ANSWERS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="page-answer")
+
+
+def within(timeout_s: float, iterator):
+    """The items of `iterator`, each fetched in a worker thread, all of them within `timeout_s`."""
+    deadline = time.monotonic() + timeout_s
+    done = object()
+    while True:
+        future = _ANSWERS.submit(next, iterator, done)
+        try:
+            item = future.result(timeout=max(0.0, deadline - time.monotonic()))
+        except FutureTimeout:
+            raise AnswerTimeout(f"no answer within {timeout_s:g} s") from None
+        if item is done:
+            return
+        yield item
+
+
 def build(state) -> gr.Blocks:
     with gr.Blocks(title=t("nl", "title"), analytics_enabled=False) as page:
         language = gr.State("nl")
@@ -65,8 +91,10 @@ def build(state) -> gr.Blocks:
                         elem_id="lang")
         with gr.Row():
             with gr.Column(scale=3):
+                # Messages are escaped Markdown (ui/render.py); no maths, no custom tags kept, HTML sanitized.
                 chat = gr.Chatbot(label=t("nl", "chat_label"), elem_id="chat", height=420,
-                                  feedback_options=None, buttons=["copy"])
+                                  feedback_options=None, buttons=["copy"], sanitize_html=True,
+                                  latex_delimiters=[], allow_tags=False)
                 question = gr.Textbox(label=t("nl", "question_label"), placeholder=t("nl", "question_placeholder"),
                                       elem_id="question", lines=2, max_lines=6)
                 with gr.Row():
@@ -110,13 +138,15 @@ def build(state) -> gr.Blocks:
             if not text:
                 yield (history_msgs, text, *[gr.update()] * 5, history_turns, gr.update(), "")
                 return
-            messages = list(history_msgs or []) + [{"role": "user", "content": text},
+            messages = list(history_msgs or []) + [{"role": "user", "content": render.plain_markdown(text)},
                                                    {"role": "assistant", "content": ""}]
             try:
                 advisor = state.advisors.get()
                 explicit = explicit_intake(group_id, value_eur, months, fw)
                 partial = ""
-                for kind, item in advisor.ask_stream(text, list(history_turns or []), explicit):
+                steps = within(state.settings.answer_timeout_s, advisor.ask_stream(text, list(history_turns or []),
+                                                                                  explicit))
+                for kind, item in steps:
                     if kind == "delta":
                         partial += item
                         messages[-1] = {"role": "assistant", "content": render.linked_markers(partial)}
@@ -131,7 +161,9 @@ def build(state) -> gr.Blocks:
                 messages[-1] = {"role": "assistant", "content": t(language_code, "not_ready")}
                 yield (messages, text, *[gr.update()] * 4 + [render.status_html(None, language_code, error=True)], history_turns, gr.update(), "")
             except AdvisorError as exc:
-                messages[-1] = {"role": "assistant", "content": t(language_code, "failed", detail=str(exc))}
+                message = t(language_code, "timeout") if isinstance(exc, AnswerTimeout) else \
+                    t(language_code, "failed", detail=str(exc))
+                messages[-1] = {"role": "assistant", "content": render.plain_markdown(message)}
                 yield (messages, text, *[gr.update()] * 4 + [render.status_html(None, language_code, error=True)], history_turns, gr.update(), "")
             except Exception:  # never a stack trace on screen
                 log.exception("the page failed to answer")
@@ -155,7 +187,11 @@ def build(state) -> gr.Blocks:
         def give_feedback(rating, remark, result, language_code):
             if not result:
                 return t(language_code, "feedback_nothing"), remark
-            state.record_feedback(result.answer_id, rating, remark or "")
+            try:  # the API's checks (length, control characters), in AppState.record_feedback
+                state.record_feedback(result.answer_id, rating, remark or "")
+            except ValidationError as exc:
+                problem = exc.errors()[0]
+                return t(language_code, "feedback_invalid", detail=escape_markdown(problem["msg"])), remark
             return t(language_code, "feedback_thanks"), ""
 
         up.click(lambda c, r, l: give_feedback(1, c, r, l), [comment, last, language], [feedback_status, comment])

@@ -7,6 +7,10 @@ import html
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from advisor.api.headers import DOCUMENT_POLICY
+
+HEADERS = {"Content-Security-Policy": DOCUMENT_POLICY}
+
 router = APIRouter(include_in_schema=False)
 
 
@@ -16,7 +20,7 @@ def document_page(doc_id: str, request: Request, passage: str | None = None):
     info = advisor.index.documents.get(doc_id)
     if info is None:
         return HTMLResponse(f"<!doctype html><html lang='nl'><body><p>Onbekend document: {html.escape(doc_id)}</p>"
-                            "</body></html>", status_code=404)
+                            "</body></html>", status_code=404, headers=HEADERS)
     text = advisor.index.document_text(doc_id)
     chosen = advisor.index.passages.get(passage) if passage else None
     if chosen and chosen.doc_id == doc_id:
@@ -30,4 +34,5 @@ def document_page(doc_id: str, request: Request, passage: str | None = None):
         f"<title>{html.escape(info.get('title') or doc_id)}</title><style>body{{font-family:system-ui,sans-serif;"
         "max-width:860px;margin:2em auto;color:#1a1a1a;line-height:1.5}pre{white-space:pre-wrap;font-family:inherit}"
         "mark{background:#ffe066;color:#1a1a1a}</style></head><body>"
-        f"<h1>{html.escape(info.get('title') or doc_id)}</h1><p>{meta}</p><pre>{body}</pre></body></html>")
+        f"<h1>{html.escape(info.get('title') or doc_id)}</h1><p>{meta}</p><pre>{body}</pre></body></html>",
+        headers=HEADERS)

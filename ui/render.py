@@ -4,8 +4,9 @@ gradio, no advisor logic; everything shown comes from the answer (quotes are hig
 from __future__ import annotations
 
 import html
-import re
+from urllib.parse import quote
 
+from advisor.inert import escape_markdown, inert_markdown
 from advisor.model import Answer
 from ui.texts import t
 
@@ -13,12 +14,18 @@ BADGE_CLASS = {"yes": "badge-yes", "conditional": "badge-conditional", "no": "ba
 
 
 def linked_markers(text: str) -> str:
-    """`[n]` becomes a link to source n in the sources panel."""
-    return re.sub(r"\[(\d+)\]", r"[[\1]](#src-\1)", text)
+    """The answer text as inert Markdown (its sentences come from documents: no images, links or
+    HTML of theirs), with each `[n]` a link to source n in the sources panel."""
+    return inert_markdown(text, marker=lambda n: f"[[{n}]](#src-{n})")
 
 
 def answer_markdown(result: Answer) -> str:
     return linked_markers(result.answer)
+
+
+def plain_markdown(text: str) -> str:
+    """Any other text for the chat (the buyer's question, an error): shown as typed."""
+    return escape_markdown(text)
 
 
 def highlight(passage: str, quote: str) -> str:
@@ -36,7 +43,7 @@ def sources_html(result: Answer | None, language: str) -> str:
     parts = []
     for c in result.citations:
         where = " · ".join(x for x in (f"{t(language, 'page')} {c.page}" if c.page else "", c.section) if x)
-        link = f"/ui/documents/{html.escape(c.doc_id)}?passage={html.escape(c.passage_id)}"
+        link = html.escape(f"/ui/documents/{quote(c.doc_id, safe='')}?passage={quote(c.passage_id, safe='')}")
         parts.append(
             f"<article class='source' id='src-{c.n}' aria-label='[{c.n}] {html.escape(c.title)}'>"
             f"<h4>[{c.n}] {html.escape(c.title)}</h4>"

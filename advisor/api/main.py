@@ -6,10 +6,12 @@ import logging
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from starlette.middleware.cors import CORSMiddleware
 
 from advisor import __version__
 from advisor.api import errors
 from advisor.api.docs import add_docs
+from advisor.api.headers import SecurityHeadersMiddleware
 from advisor.api.middleware import GuardMiddleware
 from advisor.api.routes import ask, criteria, documents, feedback, health, openai_compat
 from advisor.api.state import AppState
@@ -38,6 +40,10 @@ def create_app(settings: Settings | None = None, ui: bool = True) -> FastAPI:
         app.include_router(router)
     add_docs(app)
     app.add_middleware(GuardMiddleware, state=state)
+    # No cross-origin access at all (the page and the API are same-origin). A CORSMiddleware on this
+    # app also stops Gradio adding its own, which echoes any localhost origin with credentials.
+    app.add_middleware(CORSMiddleware, allow_origins=[])
+    app.add_middleware(SecurityHeadersMiddleware)  # outermost: every response gets the headers
 
     @app.api_route("/v1/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False)
     async def unknown_endpoint(rest: str):

@@ -9,6 +9,10 @@ from advisor.api import telemetry
 from advisor.api.errors import MEDIA_TYPE, problem_bytes
 
 LIMITED_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+# The chat page's own endpoints (Gradio's event queue) count against the same rate as the API.
+LIMITED_PREFIXES = ("/v1/", "/gradio_api/")
+# The page has no upload component: Gradio's upload route would only take anonymous files into its temp folder.
+CLOSED_PATHS = {"/gradio_api/upload", "/upload", "/gradio_api/upload_progress"}
 
 
 def _problem(status: int, title: str, detail: str, headers: list | None = None):
@@ -51,7 +55,10 @@ class GuardMiddleware:
             if length is not None and length.isdigit() and int(length) > limit:
                 return await reply(413, "Request too large", f"the body has {int(length)} bytes, more than the "
                                    f"{limit} allowed; send less (limit: ADVISOR_MAX_BODY_BYTES / ADVISOR_MAX_UPLOAD_BYTES)")
-            if method in LIMITED_METHODS and path.startswith("/v1/"):
+            if path.rstrip("/") in CLOSED_PATHS:
+                return await reply(404, "Not found", "this server takes no file uploads here; documents are added "
+                                   "with POST /v1/documents (admin)")
+            if method in LIMITED_METHODS and path.startswith(LIMITED_PREFIXES):
                 client = (scope.get("client") or ("unknown", 0))[0]
                 wait = self.state.limiter.check(client)
                 if wait > 0:

@@ -9,6 +9,7 @@ import time
 from collections import OrderedDict
 
 from advisor.api import telemetry
+from advisor.api.schemas import FeedbackIn
 from advisor.config import Settings
 from advisor.core import Advisor
 from advisor.errors import AdvisorError, IndexNotFoundError
@@ -124,6 +125,12 @@ class AppState:
         telemetry.observe_answer(answer)
 
     def record_feedback(self, answer_id: str, rating: int, comment: str = "") -> int:
-        """Store a rating (+1 or -1) with the question and answer it is about, when they are remembered."""
+        """Store a rating (+1 or -1) with the question and answer it is about, when they are remembered.
+
+        The one way feedback is stored, from the API and the chat page alike, so both get the same
+        checks (FeedbackIn: lengths, no control characters); raises pydantic's ValidationError."""
+        if rating not in (1, -1):
+            raise ValueError(f"rating must be 1 or -1, not {rating!r}")
+        checked = FeedbackIn(answer_id=answer_id, rating="up" if rating == 1 else "down", comment=comment)
         question, text = self.answers.get(answer_id) or (None, None)
-        return self.feedback.add(answer_id, rating, comment, question, text)
+        return self.feedback.add(checked.answer_id, rating, checked.comment, question, text)

@@ -1,6 +1,7 @@
 """OpenAI-compatible chat completions, so existing chat clients and SDKs work unchanged.
 
-The answer text carries its [n] markers and a list of sources; the structured answer (citations,
+The answer text carries its [n] markers and a list of sources, as Markdown that renders as plain text
+(the statements are document text, escaped by advisor.inert); the structured answer (citations,
 verdict, criteria, intake) rides in the extra field `advisor` of the response (and of the last
 chunk when streaming)."""
 
@@ -17,6 +18,7 @@ from advisor.api.deps import AdvisorDep, StateDep
 from advisor.api.errors import Problem, problem_for
 from advisor.api.schemas import ChatChoice, ChatCompletion, ChatReply, ChatRequest, ModelCard, ModelList, sse_content
 from advisor.errors import InvalidQuestionError
+from advisor.inert import escape_markdown, inert_markdown
 from advisor.model import Answer
 from advisor.phrases import render
 
@@ -36,8 +38,8 @@ def _sources(answer: Answer) -> str:
     if not answer.citations:
         return ""
     head = render("answer", answer.language, "sources")
-    lines = [f"[{c.n}] {c.title}" + (f", p. {c.page}" if c.page else "")
-             + (f" — {c.section}" if c.section else "") + f": “{' '.join(c.quote.split())}”"
+    lines = [f"[{c.n}] " + escape_markdown(f"{c.title}" + (f", p. {c.page}" if c.page else "")
+                                           + (f" — {c.section}" if c.section else "") + f": “{' '.join(c.quote.split())}”")
              for c in answer.citations]
     return f"\n\n{head}\n" + "\n".join(lines)
 
@@ -65,7 +67,7 @@ async def chat_completions(body: ChatRequest, advisor: AdvisorDep, state: StateD
         answer = await blocking.run(state.settings.answer_timeout_s, advisor.ask, question, history)
         state.remember(question, answer)
         return ChatCompletion(id=f"chatcmpl-{answer.answer_id}", created=created, model=MODEL_ID,
-                              choices=[ChatChoice(message=ChatReply(content=answer.answer + _sources(answer)))],
+                              choices=[ChatChoice(message=ChatReply(content=inert_markdown(answer.answer) + _sources(answer)))],
                               advisor=answer)
     advisor.validate(question)
 
@@ -84,7 +86,7 @@ async def chat_completions(body: ChatRequest, advisor: AdvisorDep, state: StateD
             async for kind, item in blocking.iterate(state.settings.answer_timeout_s,
                                                      advisor.ask_stream(question, history)):
                 if kind == "delta":
-                    yield chunk({"content": item})
+                    yield chunk({"content": inert_markdown(item)})
                 else:
                     chunk_id = f"chatcmpl-{item.answer_id}"
                     state.remember(question, item)
