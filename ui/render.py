@@ -122,6 +122,6 @@ def status_html(result: Answer | None, language: str, error: bool = False) -> st
         return f"<span class='status' data-state='error' role='status'>{html.escape(t(language, 'failed', detail=''))}</span>"
     if not result:
         return ""
-    ready = "Antwoord klaar" if language == "nl" else "Answer ready"
+    ready = t(language, "answer_ready")
     return (f"<span class='status' data-state='done' data-answer-id='{html.escape(result.answer_id)}' "
             f"role='status' aria-live='polite'>{ready}</span>")
