@@ -33,9 +33,14 @@ class DocumentSpec:
                 "url": self.url, "file": str(self.path), "source_dir": str(self.source_dir)}
 
 
-def slug(name: str) -> str:
-    """A document id from a file name (or an id given with an upload): lower case, a-z, 0-9 and '-'."""
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:80] or "document"
+MAX_ID_CHARS = 80
+ID_PATTERN = rf"^[a-z0-9][a-z0-9-]{{0,{MAX_ID_CHARS - 1}}}$"  # what slug() makes: a valid document id
+
+
+def slug(name: str, limit: int | None = MAX_ID_CHARS) -> str:
+    """A document id from a file name (or an id given with an upload): lower case, a-z, 0-9 and '-',
+    at most `limit` characters (None: the whole name, to check whether it fits)."""
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:limit] or "document"
 
 
 def _from_manifest(manifest: Path) -> list[DocumentSpec]:
