@@ -54,7 +54,7 @@ class IngestReport:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -105,9 +105,15 @@ def writer_lock(layout: Layout, wait_s: float = 30.0):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def ingest(paths: list[Path], settings: Settings, rebuild: bool = False) -> IngestReport:
+def ingest(paths: list[Path | DocumentSpec], settings: Settings, rebuild: bool = False) -> IngestReport:
+    """Ingest files, folders or ready-made specs (an upload with the metadata it keeps)."""
     with writer_lock(Layout(settings.data_dir)):
         return _ingest(paths, settings, rebuild)
+
+
+def ingest_locked(paths: list[Path | DocumentSpec], settings: Settings) -> IngestReport:
+    """`ingest` for a caller that holds the writer lock already."""
+    return _ingest(paths, settings, False)
 
 
 def remove(doc_ids: list[str], settings: Settings) -> IngestReport:
@@ -133,7 +139,7 @@ def remove(doc_ids: list[str], settings: Settings) -> IngestReport:
         return report
 
 
-def _ingest(paths: list[Path], settings: Settings, rebuild: bool) -> IngestReport:
+def _ingest(paths: list[Path | DocumentSpec], settings: Settings, rebuild: bool) -> IngestReport:
     started = time.perf_counter()
     versions.clean_builds(settings.data_dir)
     current = Layout(settings.data_dir)
@@ -156,7 +162,7 @@ def _ingest(paths: list[Path], settings: Settings, rebuild: bool) -> IngestRepor
 
     for spec in specs:
         try:
-            digest = _sha256(spec.path)
+            digest = file_sha256(spec.path)
         except OSError as exc:
             report.failed.append({"path": str(spec.path), "error": f"cannot read the file ({exc})"})
             continue

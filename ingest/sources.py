@@ -63,12 +63,16 @@ def _from_manifest(manifest: Path) -> list[DocumentSpec]:
     return specs
 
 
-def resolve(paths: list[Path]) -> tuple[list[DocumentSpec], list[Path], list[IngestError]]:
-    """Specs for every document under `paths`, the folders covered whole, and per-path errors."""
+def resolve(paths: list[Path | DocumentSpec]) -> tuple[list[DocumentSpec], list[Path], list[IngestError]]:
+    """Specs for every document under `paths` (a spec stands for itself), the folders covered whole,
+    and per-path errors."""
     specs: list[DocumentSpec] = []
     folders: list[Path] = []
     errors: list[IngestError] = []
     for path in paths:
+        if isinstance(path, DocumentSpec):
+            specs.append(path)
+            continue
         path = Path(path).expanduser()
         if path.is_dir():
             manifest = next((path / n for n in MANIFEST_NAMES if (path / n).is_file()), None)

@@ -66,11 +66,15 @@ def get_passage(passage_id: str, advisor: AdvisorDep) -> dict:
 
 
 @router.post("/documents", response_model=IngestReportOut, status_code=201,
-             responses={403: {"model": Problem}, 413: {"model": Problem}, 422: {"model": Problem}})
+             responses={403: {"model": Problem}, 409: {"model": Problem}, 413: {"model": Problem},
+                        422: {"model": Problem}})
 async def upload_document(_: AdminDep, state: StateDep, file: UploadFile = File(...),
                           doc_id: str | None = Form(None, max_length=MAX_ID_CHARS, pattern=ID_PATTERN,
                                                     description="Id for the document (default: from the file name): "
-                                                    f"a-z, 0-9 and '-', at most {MAX_ID_CHARS} characters")):
+                                                    f"a-z, 0-9 and '-', at most {MAX_ID_CHARS} characters"),
+                          replace: bool = Form(False, description="Replace the document with this id if there is "
+                                               "one (it keeps its title and metadata); without it, such an upload "
+                                               "is refused with 409")):
     """Admin: upload a PDF, HTML, Markdown or text file and ingest it (needs ADVISOR_ADMIN_API_KEY)."""
     name = Path(file.filename or "upload").name
     if len(name) > MAX_NAME_CHARS:
@@ -82,20 +86,15 @@ async def upload_document(_: AdminDep, state: StateDep, file: UploadFile = File(
     if doc_id is None and len(slug(Path(name).stem, limit=None)) > MAX_ID_CHARS:
         raise _invalid("file", f"the file name makes a document id longer than {MAX_ID_CHARS} characters; "
                        "rename the file, or send a shorter doc_id (a-z, 0-9 and '-')")
-    stem = doc_id or slug(Path(name).stem)
-    uploads = Path(state.settings.data_dir) / "uploads"
-    uploads.mkdir(parents=True, exist_ok=True)
-    target = uploads / f"{stem}{suffix}"
     data = await file.read(state.settings.max_upload_bytes + 1)
     if len(data) > state.settings.max_upload_bytes:
         raise IngestError(name, f"larger than the {state.settings.max_upload_bytes} bytes allowed "
                           "(ADVISOR_MAX_UPLOAD_BYTES)")
-    target.write_bytes(data)
-    from ingest.pipeline import ingest
+    from ingest.uploads import ingest_upload
 
-    report = await blocking.run(max(state.settings.request_timeout_s, 300), ingest, [target], state.settings)
+    report = await blocking.run(max(state.settings.request_timeout_s, 300), ingest_upload, data,
+                                doc_id or slug(Path(name).stem), suffix, state.settings, replace)
     if report.failed:
-        target.unlink(missing_ok=True)
         raise IngestError(name, report.failed[0]["error"])
     state.advisors.load()
     status = 201 if report.added else 200
