@@ -59,7 +59,7 @@ def ingest_upload(data: bytes, doc_id: str, suffix: str, settings: Settings,
         kept = {k: old.get(k) for k in KEPT_METADATA} if old else {}
         spec = DocumentSpec(id=doc_id, path=target.resolve(), source_dir=folder.resolve(), **kept)
         try:
-            report = pipeline.ingest_locked([spec], settings)
+            report = pipeline.ingest_locked([spec], settings, isolate=True)
         except BaseException:
             _restore(target, backup)
             raise

@@ -117,3 +117,47 @@ def test_orphaned_upload_files_are_cleaned_at_start_up(corpus_settings, tmp_path
         assert "blijft" in documents(base)
     assert sorted(p.name for p in uploads.iterdir()) == ["blijft.txt"]
     assert (uploads / "blijft.txt").read_bytes() == TEXT
+
+
+@pytest.fixture(scope="module")
+def strict_server(corpus_settings, tmp_path_factory):
+    """Tight parse limits: 150 MB of memory and 1 s for the child that parses an upload."""
+    data = tmp_path_factory.mktemp("strict") / "data"
+    shutil.copytree(corpus_settings.data_dir, data)
+    with running_server(data, ADVISOR_ADMIN_API_KEY=ADMIN_KEY, ADVISOR_RATE_LIMIT_PER_MINUTE="0",
+                        ADVISOR_MAX_PARSE_MEMORY_MB="150", ADVISOR_MAX_PARSE_SECONDS="1") as base:
+        yield base
+
+
+def refused_while_serving(base: str, name: str, content: bytes) -> tuple[httpx.Response, list[float]]:
+    """Upload a hostile file and, while it is being parsed, ask questions: their latencies."""
+    import threading
+    import time
+
+    result = {}
+    worker = threading.Thread(target=lambda: result.setdefault("r", upload(base, name, content)))
+    worker.start()
+    latencies = []
+    while worker.is_alive():
+        started = time.perf_counter()
+        assert httpx.post(f"{base}/v1/ask", json={"question": "Wat is social return?"}, timeout=30).status_code == 200
+        latencies.append(time.perf_counter() - started)
+        time.sleep(0.1)
+    worker.join()
+    return result["r"], latencies
+
+
+def test_a_decompression_bomb_is_refused_in_its_own_process(strict_server, tmp_path):
+    from tests.pdfs import bomb_pdf
+
+    r, latencies = refused_while_serving(strict_server, "bom.pdf", bomb_pdf(tmp_path / "bom.pdf").read_bytes())
+    assert r.status_code == 422 and "150 MB of memory" in r.json()["detail"], r.text[:400]
+    assert max(latencies) < 2.0, latencies
+    assert "bom" not in documents(strict_server)
+
+
+def test_a_parse_that_runs_too_long_is_stopped_and_refused(strict_server):
+    html = b"<html><body><p>" + b"<b>sociale economie</b> " * 400_000 + b"</p></body></html>"  # ~10 s to parse
+    r, latencies = refused_while_serving(strict_server, "traag.html", html)
+    assert r.status_code == 422 and "longer than 1 s" in r.json()["detail"], r.text[:400]
+    assert latencies and max(latencies) < 2.0, latencies
