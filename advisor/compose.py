@@ -11,6 +11,7 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
+from advisor import deadline
 from advisor.concepts import Concept
 from advisor.model import Citation
 from advisor.passage import Passage
@@ -40,6 +41,7 @@ class Composition:
 
 
 def passage_sentences(passage: Passage, document_text: str, hit_rank: int) -> list[Sentence]:
+    deadline.check()
     """The sentences of a passage, located in the document's source text; headings left out."""
     out = []
     for unit in units(passage.text):
@@ -65,6 +67,7 @@ def score_sentences(sentences: list[Sentence], found: list[Concept]) -> None:
     total = sum(c.weight for c in found) or 1.0
     phrases = [f"{a.word} {b.word}" for a, b in zip(found, found[1:])]
     for s in sentences:
+        deadline.check()
         terms = _sentence_terms(s.clean)
         met = sum(c.weight for c in found if c.terms & terms)
         folded = " ".join(words(s.clean))
