@@ -34,3 +34,11 @@ def check() -> None:
     if current is not None and time.monotonic() > current[0]:
         raise AnswerTimeout(f"no answer within {current[1]:g} s; the work was stopped. Try again, "
                             "or raise ADVISOR_REQUEST_TIMEOUT_S")
+
+
+def run(at: float, seconds: float, fn, *args, **kwargs):
+    """`fn(*args, **kwargs)` under the deadline `at`: what a worker thread runs for an edge with a
+    time limit (the API's advisor.api.blocking; the chat page's answer threads can do the same)."""
+    with limit(at, seconds):
+        check()  # it may have waited for its thread past its time
+        return fn(*args, **kwargs)

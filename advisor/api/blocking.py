@@ -17,9 +17,8 @@ from advisor.errors import AnswerTimeout
 
 
 def _bounded(at: float, timeout_s: float, fn):
-    with telemetry.RUNNING.track_inprogress(), deadline.limit(at, timeout_s):
-        deadline.check()  # it may have waited for a thread past its time
-        return fn()
+    with telemetry.RUNNING.track_inprogress():
+        return deadline.run(at, timeout_s, fn)
 
 
 async def run(timeout_s: float, fn, *args, **kwargs):
