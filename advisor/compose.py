@@ -13,6 +13,7 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from advisor import deadline
 from advisor.concepts import Concept
 from advisor.model import Citation
 from advisor.package_data import read_text
@@ -55,6 +56,7 @@ class Composition:
 
 
 def passage_sentences(passage: Passage, document_text: str, hit_rank: int) -> list[Sentence]:
+    deadline.check()
     """The sentences of a passage, located in the document's source text; headings left out."""
     out = []
     for unit in units(passage.text):
@@ -81,6 +83,7 @@ def score_sentences(sentences: list[Sentence], found: list[Concept]) -> None:
     total = sum(c.weight for c in found) or 1.0
     phrases = [f"{a.word} {b.word}" for a, b in zip(found, found[1:])]
     for s in sentences:
+        deadline.check()
         terms = _sentence_terms(s.clean)
         met = sum(c.weight for c in found if c.terms & terms)
         folded = " ".join(words(s.clean))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from advisor import deadline
 from advisor.lexical import MAX_SPLIT_WORDS, BM25Index, splittable
 from advisor.query import glossary
 from advisor.text import LANGUAGES, content_words, document_terms, fold, stem
@@ -41,6 +42,7 @@ def concepts(question: str, lexical: BM25Index, language: str) -> list[Concept]:
     for word in content_words(question, language):
         if word in seen:
             continue
+        deadline.check()
         seen.add(word)
         if word.isdigit():
             result.append(Concept(word, frozenset({word}), lexical.term_idf(word), topic=False))

@@ -87,6 +87,8 @@ class Settings(BaseSettings):
                                "before its text is read (split it, or raise the limit).")
     max_parse_seconds: float = Field(60.0, gt=0, description="Longest a file may take to parse; a slower one "
                                      "is refused (a hostile or broken file), the rest of the batch goes on.")
+    max_parse_memory_mb: int = Field(1024, ge=64, description="Most memory (address space, MB) the child process "
+                                     "that parses an uploaded file may use; a file that needs more is refused.")
     request_timeout_s: float = Field(30.0, gt=0, description="Longest an answer may take before a 504.")
     forwarded_allow_ips: str = Field("", description="Proxies (comma-separated addresses, or *) whose "
                                      "X-Forwarded-For / X-Forwarded-Proto are believed, so the rate limit counts the "

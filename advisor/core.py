@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+from advisor import deadline
 from advisor import intake as intake_module
 from advisor.advice import advise
 from advisor.answer.analysis import analyse
@@ -83,9 +84,11 @@ class Advisor:
         if is_offtopic_task(question):
             return self._refuse(language, "off-topic task", started, {})
         query = self.retrieval_query(question, history)
+        deadline.check()
         hits = self.retriever.search(query, max(self.settings.top_k, self.settings.max_citations + 2), language)
         retrieved = time.perf_counter()
         timings = {"retrieve": round((retrieved - started) * 1000, 2)}
+        deadline.check()
         found = concepts(query, self.index.lexical, language)
         share = max((coverage(found, self.index.lexical.terms_of(self.index.position[h.passage.id]))
                      for h in hits[:COVERAGE_PASSAGES]), default=0.0)
@@ -95,6 +98,7 @@ class Advisor:
             answer = self._refuse(language, "not covered by the sources", started, timings)
             answer.coverage = share
             return answer
+        deadline.check()
         advised = self._advise(question, history, intake, language)
         if advised is not None:
             timings["compose"] = round((time.perf_counter() - retrieved) * 1000, 2)
@@ -103,6 +107,7 @@ class Advisor:
             timings["total"] = round((time.perf_counter() - started) * 1000, 2)
             advised.timings_ms = Timings(**timings)
             return advised
+        deadline.check()
         composition = compose(hits[:self.settings.max_citations + 2], found, language,
                               self.index.document_text, self.settings.max_citations, analyse(question).type)
         timings["compose"] = round((time.perf_counter() - retrieved) * 1000, 2)

@@ -46,6 +46,10 @@ class NotFoundError(AdvisorError):
     """A document or passage the request names does not exist."""
 
 
+class DocumentExists(AdvisorError):
+    """An upload whose id is already a document's, without the request's consent to replace it."""
+
+
 class AccessDenied(AdvisorError):
     """An admin request without the right key, or with admin endpoints switched off."""
 

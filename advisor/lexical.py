@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from advisor import deadline
 from advisor.errors import IndexNotFoundError
 from advisor.text import LANGUAGES, content_words, stem
 
@@ -133,6 +134,7 @@ class BM25Index:
         budget = MAX_SPLIT_WORDS
         order = [language] + [lang for lang in LANGUAGES if lang != language]
         for word in content_words(text):
+            deadline.check()
             for lang in order:
                 s = stem(word, lang)
                 if s in self._known:

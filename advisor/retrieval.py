@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from advisor import model
+from advisor import deadline, model
 from advisor.config import Settings
 from advisor.embedders import get_embedder
 from advisor.index import Index
@@ -54,6 +54,7 @@ class HybridRetriever:
                 if pid in self.index.passages:
                     hits[pid] = Hit(self.index.passages[pid], 0.0, lexical_rank=rank, lexical_score=score)
         if self.vectors is not None:
+            deadline.check()
             vector = self.embedder.embed([query])[0]
             for rank, (pid, score) in enumerate(self.vectors.query(vector, s.candidates), start=1):
                 if pid not in self.index.passages:

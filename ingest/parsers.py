@@ -45,14 +45,17 @@ class ParsedDocument:
 
 @dataclass(frozen=True)
 class Limits:
-    """What one file may cost to parse (ADVISOR_MAX_DOCUMENT_BYTES, _MAX_PDF_PAGES, _MAX_PARSE_SECONDS)."""
+    """What one file may cost to parse (ADVISOR_MAX_DOCUMENT_BYTES, _MAX_PDF_PAGES, _MAX_PARSE_SECONDS,
+    _MAX_PARSE_MEMORY_MB; memory is enforced where parsing is isolated: ingest/isolation.py)."""
     max_bytes: int
     max_pages: int
     max_seconds: float
+    max_memory_bytes: int | None = None
 
     @classmethod
     def from_settings(cls, settings) -> "Limits":
-        return cls(settings.max_document_bytes, settings.max_pdf_pages, settings.max_parse_seconds)
+        return cls(settings.max_document_bytes, settings.max_pdf_pages, settings.max_parse_seconds,
+                   settings.max_parse_memory_mb * 2**20)
 
 
 def parse_pdf(path: Path, limits: Limits) -> ParsedDocument:
@@ -80,7 +83,7 @@ def parse_pdf(path: Path, limits: Limits) -> ParsedDocument:
                 raise IngestError(str(path), f"parsing took longer than {limits.max_seconds:g} s (stopped at page "
                                   f"{number} of {pages}); re-export the PDF, split it, or raise ADVISOR_MAX_PARSE_SECONDS")
             page_texts.append(clean_text(page.extract_text() or "").strip())
-    except IngestError:
+    except (IngestError, MemoryError):  # out of memory is a limit (ingest/isolation.py), not a broken file
         raise
     except Exception as exc:  # pypdf raises a zoo of types on malformed files (found by fuzzing)
         reason = str(exc).splitlines()[0][:200] if str(exc) else ""

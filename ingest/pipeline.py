@@ -27,6 +27,7 @@ from advisor.passage import Passage, passage_id
 from advisor.vectorstores import get_vector_store
 from advisor.text import detect_language
 from ingest.chunker import chunk_text
+from ingest.isolation import parse_isolated
 from ingest.parsers import Limits, parse
 from ingest import versions
 from ingest.sources import DocumentSpec, resolve
@@ -54,7 +55,7 @@ class IngestReport:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -62,8 +63,9 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _passages_for(spec: DocumentSpec, settings: Settings) -> tuple[dict, str, list[Passage], list[str]]:
-    parsed = parse(spec.path, Limits.from_settings(settings))
+def _passages_for(spec: DocumentSpec, settings: Settings,
+                  isolate: bool = False) -> tuple[dict, str, list[Passage], list[str]]:
+    parsed = (parse_isolated if isolate else parse)(spec.path, Limits.from_settings(settings))
     language = spec.language or detect_language(parsed.text[:5000])
     title = spec.title or parsed.title or spec.path.stem
     passages, seen = [], {}
@@ -105,9 +107,16 @@ def writer_lock(layout: Layout, wait_s: float = 30.0):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def ingest(paths: list[Path], settings: Settings, rebuild: bool = False) -> IngestReport:
+def ingest(paths: list[Path | DocumentSpec], settings: Settings, rebuild: bool = False) -> IngestReport:
+    """Ingest files, folders or ready-made specs (an upload with the metadata it keeps)."""
     with writer_lock(Layout(settings.data_dir)):
         return _ingest(paths, settings, rebuild)
+
+
+def ingest_locked(paths: list[Path | DocumentSpec], settings: Settings, isolate: bool = False) -> IngestReport:
+    """`ingest` for a caller that holds the writer lock already; `isolate`: parse each file in a child
+    process with memory, CPU and time limits (for files from untrusted hands: uploads)."""
+    return _ingest(paths, settings, False, isolate)
 
 
 def remove(doc_ids: list[str], settings: Settings) -> IngestReport:
@@ -133,7 +142,7 @@ def remove(doc_ids: list[str], settings: Settings) -> IngestReport:
         return report
 
 
-def _ingest(paths: list[Path], settings: Settings, rebuild: bool) -> IngestReport:
+def _ingest(paths: list[Path | DocumentSpec], settings: Settings, rebuild: bool, isolate: bool = False) -> IngestReport:
     started = time.perf_counter()
     versions.clean_builds(settings.data_dir)
     current = Layout(settings.data_dir)
@@ -156,7 +165,7 @@ def _ingest(paths: list[Path], settings: Settings, rebuild: bool) -> IngestRepor
 
     for spec in specs:
         try:
-            digest = _sha256(spec.path)
+            digest = file_sha256(spec.path)
         except OSError as exc:
             report.failed.append({"path": str(spec.path), "error": f"cannot read the file ({exc})"})
             continue
@@ -175,7 +184,7 @@ def _ingest(paths: list[Path], settings: Settings, rebuild: bool) -> IngestRepor
                 report.unchanged.append(spec.id)
             continue
         try:
-            info, text, passages, warnings = _passages_for(spec, settings)
+            info, text, passages, warnings = _passages_for(spec, settings, isolate)
         except IngestError as exc:
             report.failed.append({"path": exc.path, "error": exc.message})
             continue

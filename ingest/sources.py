@@ -33,9 +33,14 @@ class DocumentSpec:
                 "url": self.url, "file": str(self.path), "source_dir": str(self.source_dir)}
 
 
-def slug(name: str) -> str:
-    """A document id from a file name (or an id given with an upload): lower case, a-z, 0-9 and '-'."""
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:80] or "document"
+MAX_ID_CHARS = 80
+ID_PATTERN = rf"^[a-z0-9][a-z0-9-]{{0,{MAX_ID_CHARS - 1}}}$"  # what slug() makes: a valid document id
+
+
+def slug(name: str, limit: int | None = MAX_ID_CHARS) -> str:
+    """A document id from a file name (or an id given with an upload): lower case, a-z, 0-9 and '-',
+    at most `limit` characters (None: the whole name, to check whether it fits)."""
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:limit] or "document"
 
 
 def _from_manifest(manifest: Path) -> list[DocumentSpec]:
@@ -58,12 +63,16 @@ def _from_manifest(manifest: Path) -> list[DocumentSpec]:
     return specs
 
 
-def resolve(paths: list[Path]) -> tuple[list[DocumentSpec], list[Path], list[IngestError]]:
-    """Specs for every document under `paths`, the folders covered whole, and per-path errors."""
+def resolve(paths: list[Path | DocumentSpec]) -> tuple[list[DocumentSpec], list[Path], list[IngestError]]:
+    """Specs for every document under `paths` (a spec stands for itself), the folders covered whole,
+    and per-path errors."""
     specs: list[DocumentSpec] = []
     folders: list[Path] = []
     errors: list[IngestError] = []
     for path in paths:
+        if isinstance(path, DocumentSpec):
+            specs.append(path)
+            continue
         path = Path(path).expanduser()
         if path.is_dir():
             manifest = next((path / n for n in MANIFEST_NAMES if (path / n).is_file()), None)

@@ -148,6 +148,21 @@ def test_chat_message_parts_with_control_characters_are_refused(server):
     assert r.status_code == 422 and "U+0000" in r.json()["detail"]
 
 
+@pytest.mark.parametrize("content,fragment", [
+    ([{"type": "text", "text": 5}], "`text` must be a string, not int"),
+    ([{"type": "text", "text": ["Wat is social return?"]}], "`text` must be a string, not list"),
+    ([{"type": "text", "text": {"a": 1}}], "`text` must be a string, not dict"),
+    (["Wat is social return?"], "part 0 must be an object"),
+    ([{"type": "text", "text": "Wat is"}, 7], "part 1 must be an object"),
+], ids=["number", "list", "object", "bare-string", "bare-number"])
+def test_malformed_chat_content_parts_get_a_typed_422(server, content, fragment):
+    r = httpx.post(f"{server}/v1/chat/completions", json={"messages": [{"role": "user", "content": content}]},
+                   timeout=30)
+    assert r.status_code == 422, r.text[:500]
+    problem = r.json()
+    assert problem["errors"][0]["field"] == "messages.0.content" and fragment in problem["detail"], problem
+
+
 OUT_OF_SCOPE = [
     "什么是社会采购？我可以把合同保留给社会企业吗？",
     "ما هي المشتريات الاجتماعية؟ هل يمكنني حجز عقد للمؤسسات الاجتماعية؟",

@@ -16,8 +16,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from advisor.errors import (AccessDenied, AdvisorError, AnswerTimeout, ConfigError, IndexNotFoundError, IngestError,
-                            InvalidQuestionError, NotFoundError, QuestionTooLongError, RetrievalError)
+from advisor.errors import (AccessDenied, AdvisorError, AnswerTimeout, ConfigError, DocumentExists, IndexNotFoundError,
+                            IngestError, InvalidQuestionError, NotFoundError, QuestionTooLongError, RetrievalError)
 
 log = logging.getLogger("advisor.api")
 MEDIA_TYPE = "application/problem+json"
@@ -26,6 +26,7 @@ MEDIA_TYPE = "application/problem+json"
 STATUS: list[tuple[type[AdvisorError], int, str]] = [
     (QuestionTooLongError, 413, "Question too long"), (InvalidQuestionError, 422, "Invalid question"),
     (IngestError, 422, "Document not ingested"), (NotFoundError, 404, "Not found"), (AccessDenied, 403, "Forbidden"),
+    (DocumentExists, 409, "Document exists"),
     (IndexNotFoundError, 503, "Not ready"), (RetrievalError, 503, "Search unavailable"),
     (AnswerTimeout, 504, "Timeout"), (ConfigError, 500, "Configuration error")]
 

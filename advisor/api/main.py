@@ -26,6 +26,9 @@ def create_app(settings: Settings | None = None, ui: bool = True) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        from ingest.uploads import clean_uploads
+
+        clean_uploads(settings)  # files a crash mid-upload left behind
         state.advisors.load()
         yield
 

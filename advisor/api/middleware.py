@@ -66,21 +66,33 @@ class GuardMiddleware:
                     return await reply(429, "Too many requests", f"rate limit of {settings.rate_limit_per_minute} "
                                        f"requests a minute reached; retry in {retry} s",
                                        [(b"retry-after", retry.encode())])
-            received = 0
+            received, refused = 0, False
 
             async def counted_receive():
-                nonlocal received
+                """Counts the body as it streams (a chunked body has no Content-Length): over the limit,
+                the 413 goes out at once and the app sees a disconnect, so it stops reading."""
+                nonlocal received, refused
+                if refused:
+                    return {"type": "http.disconnect"}
                 message = await receive()
                 if message["type"] == "http.request":
                     received += len(message.get("body", b""))
                     if received > limit:
-                        raise BodyTooLarge(limit)
+                        refused = True
+                        await reply(413, "Request too large", f"the body is larger than the {limit} bytes allowed; "
+                                    "send less (limit: ADVISOR_MAX_BODY_BYTES / ADVISOR_MAX_UPLOAD_BYTES)")
+                        return {"type": "http.disconnect"}
                 return message
 
+            async def send_unless_refused(message):
+                if not refused:  # after a 413, what the app makes of the disconnect is not sent
+                    await send_and_record(message)
+
             try:
-                await self.app(scope, counted_receive, send_and_record)
-            except BodyTooLarge as exc:
-                await reply(413, "Request too large", f"the body is larger than the {exc.limit} bytes allowed")
+                await self.app(scope, counted_receive, send_unless_refused)
+            except Exception:
+                if not refused:
+                    raise
         finally:
             route = scope.get("route")
             name = getattr(route, "path", None) or ("/v1/other" if path.startswith("/v1/") else "other")
@@ -88,8 +100,3 @@ class GuardMiddleware:
             telemetry.LATENCY.labels(name).observe(time.perf_counter() - started)
             if status_holder["status"] >= 400:
                 telemetry.ERRORS.labels(str(status_holder["status"])).inc()
-
-
-class BodyTooLarge(Exception):
-    def __init__(self, limit: int):
-        self.limit = limit

@@ -217,18 +217,44 @@ class FeedbackOut(BaseModel):
     stored: bool = True
 
 
+class ContentPart(BaseModel):
+    """One part of a message's content, as OpenAI sends it; only text parts are read."""
+    model_config = ConfigDict(extra="allow")
+    type: str = "text"
+    text: str | None = None
+
+
 class ChatMessage(BaseModel):
     role: Literal["system", "user", "assistant", "developer", "tool"]
-    content: str | list[dict] | None = None
+    content: str | list[ContentPart] | None = None
+
+    @field_validator("content", mode="before")
+    @classmethod
+    def _parts_have_text(cls, value):
+        """One clear error per malformed part (a `text` that is a number, a part that is not an
+        object), instead of an error for every branch of the union."""
+        if isinstance(value, list):
+            for n, part in enumerate(value):
+                if not isinstance(part, dict):
+                    raise ValueError(f"part {n} must be an object like {{\"type\": \"text\", \"text\": \"…\"}}")
+                if part.get("text") is not None and not isinstance(part["text"], str):
+                    raise ValueError(f"part {n}: `text` must be a string, not {type(part['text']).__name__}")
+        return value
 
     @field_validator("content")
     @classmethod
     def _plain(cls, value):
-        texts = [value] if isinstance(value, str) else [p.get("text") for p in value or [] if isinstance(p, dict)]
+        texts = [value] if isinstance(value, str) else [p.text for p in value or []]
         for text in texts:
             if isinstance(text, str):
                 plain_text(text)
         return value
+
+    def text(self) -> str:
+        """The message's text: its string, or its text parts joined."""
+        if isinstance(self.content, list):
+            return " ".join(p.text for p in self.content if p.text)
+        return self.content or ""
 
 
 class ChatRequest(BaseModel):

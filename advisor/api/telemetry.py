@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
 from advisor.model import Answer
 
@@ -19,6 +19,8 @@ STAGES = Histogram("advisor_stage_seconds", "Answer latency per stage", ["stage"
                    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5), **_kw)
 REFUSALS = Counter("advisor_refusals_total", "Refused questions", ["reason"], **_kw)
 ERRORS = Counter("advisor_errors_total", "Errors answered with a problem document", ["status"], **_kw)
+RUNNING = Gauge("advisor_work_running", "Answers and searches being worked on (threads at work)",
+                multiprocess_mode="livesum", **_kw)
 
 
 def observe_answer(answer: Answer) -> None:

@@ -2,7 +2,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from typing import Annotated
+
 from fastapi import APIRouter, File, Form, UploadFile
+from fastapi import Path as PathParam
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from advisor.api import blocking
@@ -11,9 +15,13 @@ from advisor.api.errors import Problem
 from advisor.api.schemas import DocumentOut, IngestReportOut, PassageOut
 from advisor.errors import IngestError, NotFoundError
 from ingest.parsers import PARSERS
-from ingest.sources import slug
+from ingest.sources import ID_PATTERN, MAX_ID_CHARS, slug
 
 router = APIRouter(prefix="/v1", tags=["documents"])
+
+MAX_NAME_CHARS = 255  # a file name longer than this cannot be stored on common file systems
+DocId = Annotated[str, PathParam(max_length=MAX_ID_CHARS, pattern=ID_PATTERN,
+                                 description=f"A document id: a-z, 0-9 and '-', at most {MAX_ID_CHARS} characters.")]
 
 DOC_FIELDS = ("title", "publisher", "kind", "language", "jurisdiction", "date", "url", "format", "pages")
 
@@ -58,28 +66,35 @@ def get_passage(passage_id: str, advisor: AdvisorDep) -> dict:
 
 
 @router.post("/documents", response_model=IngestReportOut, status_code=201,
-             responses={403: {"model": Problem}, 413: {"model": Problem}, 422: {"model": Problem}})
+             responses={403: {"model": Problem}, 409: {"model": Problem}, 413: {"model": Problem},
+                        422: {"model": Problem}})
 async def upload_document(_: AdminDep, state: StateDep, file: UploadFile = File(...),
-                          doc_id: str | None = Form(None, description="Id for the document (default: from the file name)")):
+                          doc_id: str | None = Form(None, max_length=MAX_ID_CHARS, pattern=ID_PATTERN,
+                                                    description="Id for the document (default: from the file name): "
+                                                    f"a-z, 0-9 and '-', at most {MAX_ID_CHARS} characters"),
+                          replace: bool = Form(False, description="Replace the document with this id if there is "
+                                               "one (it keeps its title and metadata); without it, such an upload "
+                                               "is refused with 409")):
     """Admin: upload a PDF, HTML, Markdown or text file and ingest it (needs ADVISOR_ADMIN_API_KEY)."""
     name = Path(file.filename or "upload").name
+    if len(name) > MAX_NAME_CHARS:
+        raise _invalid("file", f"the file name has {len(name)} characters, more than the {MAX_NAME_CHARS} allowed; "
+                       "rename the file")
     suffix = Path(name).suffix.lower()
     if suffix not in PARSERS:
         raise IngestError(name, f"unsupported file type {suffix or '(none)'!r}; supported: {', '.join(sorted(PARSERS))}")
-    stem = slug(doc_id or Path(name).stem)
-    uploads = Path(state.settings.data_dir) / "uploads"
-    uploads.mkdir(parents=True, exist_ok=True)
-    target = uploads / f"{stem}{suffix}"
+    if doc_id is None and len(slug(Path(name).stem, limit=None)) > MAX_ID_CHARS:
+        raise _invalid("file", f"the file name makes a document id longer than {MAX_ID_CHARS} characters; "
+                       "rename the file, or send a shorter doc_id (a-z, 0-9 and '-')")
     data = await file.read(state.settings.max_upload_bytes + 1)
     if len(data) > state.settings.max_upload_bytes:
         raise IngestError(name, f"larger than the {state.settings.max_upload_bytes} bytes allowed "
                           "(ADVISOR_MAX_UPLOAD_BYTES)")
-    target.write_bytes(data)
-    from ingest.pipeline import ingest
+    from ingest.uploads import ingest_upload
 
-    report = await blocking.run(max(state.settings.request_timeout_s, 300), ingest, [target], state.settings)
+    report = await blocking.run(max(state.settings.request_timeout_s, 300), ingest_upload, data,
+                                doc_id or slug(Path(name).stem), suffix, state.settings, replace)
     if report.failed:
-        target.unlink(missing_ok=True)
         raise IngestError(name, report.failed[0]["error"])
     state.advisors.load()
     status = 201 if report.added else 200
@@ -88,7 +103,7 @@ async def upload_document(_: AdminDep, state: StateDep, file: UploadFile = File(
 
 @router.delete("/documents/{doc_id}", response_model=IngestReportOut,
                responses={403: {"model": Problem}, 404: {"model": Problem}})
-async def delete_document(doc_id: str, _: AdminDep, state: StateDep) -> dict:
+async def delete_document(doc_id: DocId, _: AdminDep, state: StateDep) -> dict:
     """Admin: remove a document and its passages from every index."""
     from ingest.pipeline import remove
 
@@ -99,3 +114,8 @@ async def delete_document(doc_id: str, _: AdminDep, state: StateDep) -> dict:
         upload.unlink(missing_ok=True)
     state.advisors.load()
     return report.to_dict()
+
+
+def _invalid(field: str, message: str) -> RequestValidationError:
+    """A 422 for one bad field of the form, shaped like FastAPI's own validation errors."""
+    return RequestValidationError([{"type": "value_error", "loc": ("body", field), "msg": message, "input": None}])

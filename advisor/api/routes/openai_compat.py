@@ -28,12 +28,6 @@ CHUNKS = sse_content(["message"], "A chat.completion.chunk as JSON (the last one
                                   "{\"error\": problem document}, or [DONE].")
 
 
-def _text(content) -> str:
-    if isinstance(content, list):
-        return " ".join(part.get("text", "") for part in content if isinstance(part, dict))
-    return content or ""
-
-
 def _sources(answer: Answer) -> str:
     if not answer.citations:
         return ""
@@ -58,7 +52,7 @@ async def chat_completions(body: ChatRequest, advisor: AdvisorDep, state: StateD
     System messages are ignored: the advisor's rules are not negotiable from a request.
 
     With `"stream": true` the reply is OpenAI's chunk stream; the last chunk carries `advisor`."""
-    turns = [{"role": m.role, "content": _text(m.content)} for m in body.messages if m.role in {"user", "assistant"}]
+    turns = [{"role": m.role, "content": m.text()} for m in body.messages if m.role in {"user", "assistant"}]
     if not turns or turns[-1]["role"] != "user" or not turns[-1]["content"].strip():
         raise InvalidQuestionError("the last message must be a user message with text; the advisor answers it")
     question, history = turns[-1]["content"], turns[:-1]
