@@ -12,6 +12,7 @@ import gradio as gr
 
 from pydantic import ValidationError
 
+from advisor import deadline
 from advisor.errors import AdvisorError, AnswerTimeout, IndexNotFoundError
 from advisor.inert import escape_markdown
 from advisor.knowledge import knowledge
@@ -67,12 +68,13 @@ _ANSWERS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="page-answer")
 
 def within(timeout_s: float, iterator):
     """The items of `iterator`, each fetched in a worker thread, all of them within `timeout_s`."""
-    deadline = time.monotonic() + timeout_s
+    at = time.monotonic() + timeout_s
     done = object()
     while True:
-        future = _ANSWERS.submit(next, iterator, done)
+        # the work itself stops at the deadline too (advisor.deadline), not only the wait for it
+        future = _ANSWERS.submit(deadline.run, at, timeout_s, next, iterator, done)
         try:
-            item = future.result(timeout=max(0.0, deadline - time.monotonic()))
+            item = future.result(timeout=max(0.0, at - time.monotonic()))
         except FutureTimeout:
             raise AnswerTimeout(f"no answer within {timeout_s:g} s") from None
         if item is done:
