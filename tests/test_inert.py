@@ -93,3 +93,25 @@ def test_page_answers_stop_at_the_time_limit():
         list(within(0.5, slow()))
     assert time.monotonic() - started < 1.5
     assert list(within(5, iter([("delta", "a"), ("final", None)]))) == [("delta", "a"), ("final", None)]
+
+
+def test_a_page_answer_that_times_out_stops_working():
+    """The page's answer thread runs under the deadline: the work ends, not only the wait."""
+    from advisor import deadline
+    from ui.app import within
+
+    steps = []
+
+    def busy():
+        while True:
+            deadline.check()  # what the core does between stages
+            steps.append(1)
+            time.sleep(0.01)
+        yield  # pragma: no cover - never reached
+
+    with pytest.raises(AnswerTimeout):
+        list(within(0.2, busy()))
+    time.sleep(0.3)  # let the worker notice its deadline
+    settled = len(steps)
+    time.sleep(0.3)
+    assert len(steps) == settled  # nothing runs on after the timeout
