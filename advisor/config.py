@@ -83,13 +83,14 @@ class Settings(BaseSettings):
     @field_validator("embedder")
     @classmethod
     def _known_embedder(cls, value: str) -> str:
-        from advisor.embedders import EMBEDDERS
+        from advisor.embedders import EMBEDDERS, is_known
 
         value = value.strip()
-        if value in EMBEDDERS or Path(value).expanduser().is_dir():
+        if is_known(value):
             return value
         raise ValueError(
-            f"unknown embedder {value!r}: use one of {', '.join(sorted(EMBEDDERS))} "
+            f"unknown embedder {value!r}: use one of {', '.join(sorted(EMBEDDERS))}, "
+            "e5:<directory of a local multilingual-e5-small copy> "
             "or the path of a local sentence-transformers model directory"
         )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from advisor.config import Settings
-from advisor.embedders import get_embedder
+from advisor.embedders import embed_queries, get_embedder
 from advisor.index import Index
 from advisor.passage import Passage
 from advisor.query import expand_english
@@ -53,7 +53,7 @@ class HybridRetriever:
                 if pid in self.index.passages:
                     hits[pid] = Hit(self.index.passages[pid], 0.0, lexical_rank=rank, lexical_score=score)
         if self.vectors is not None:
-            vector = self.embedder.embed([query])[0]
+            vector = embed_queries(self.embedder, [query])[0]
             for rank, (pid, score) in enumerate(self.vectors.query(vector, s.candidates), start=1):
                 if pid not in self.index.passages:
                     continue

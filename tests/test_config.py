@@ -14,7 +14,7 @@ def test_defaults_and_environment(monkeypatch, tmp_path):
 
 
 @pytest.mark.parametrize("overrides,message", [
-    ({"embedder": "gpt-embed"}, "ADVISOR_EMBEDDER: Value error, unknown embedder 'gpt-embed': use one of minilm, none, use"),
+    ({"embedder": "gpt-embed"}, "ADVISOR_EMBEDDER: Value error, unknown embedder 'gpt-embed': use one of e5, minilm, none, use"),
     ({"lexical_weight": 0, "embedder": "none"}, "no retriever left"),
     ({"top_k": 0}, "ADVISOR_TOP_K"),
     ({"refusal_threshold": 1.5}, "ADVISOR_REFUSAL_THRESHOLD"),
