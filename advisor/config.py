@@ -29,6 +29,11 @@ class Settings(BaseSettings):
     lexical_weight: float = Field(1.0, ge=0.0, description="Weight of BM25 in rank fusion.")
     dense_weight: float = Field(0.5, ge=0.0, description="Weight of the dense ranking in rank fusion.")
     rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
+    fusion: Literal["rrf", "convex"] = Field(
+        "rrf", description="How BM25 and dense results are fused: 'rrf' (weighted reciprocal rank: "
+        "ADVISOR_LEXICAL_WEIGHT, ADVISOR_DENSE_WEIGHT, ADVISOR_RRF_K) or 'convex' (ADVISOR_CONVEX_ALPHA "
+        "times the dense score plus the rest times the BM25 score, each min-max normalised per query).")
+    convex_alpha: float = Field(0.5, ge=0.0, le=1.0, description="Weight of the dense score in convex fusion.")
     candidates: int = Field(30, ge=1, le=500, description="Candidates taken from each retriever.")
     top_k: int = Field(5, ge=1, le=50, description="Passages returned by search.")
     max_citations: int = Field(4, ge=1, le=10, description="Most passages an answer cites.")
