@@ -57,15 +57,15 @@ def test_an_english_question_reaches_the_dutch_passage(e5):
 
 def test_threads_at_once_get_the_vectors_of_one_thread(e5):
     texts = [QUESTION, ON_TOPIC, OFF_TOPIC, "Social return on investment in de bouw."] * 3
+    lists = [[f"{t} ({i})" for t in texts[:4]] for i in range(4)]
     alone = [e5.embed_query([t])[0] for t in texts]
-    e5._queries.clear()  # so the threads run the engine, not the cache
+    alone_lists = [e5.embed(texts) for texts in lists]
+    e5.clear_cache()  # so the threads run the engine, not the cache
     with ThreadPoolExecutor(max_workers=4) as pool:
         together = list(pool.map(lambda t: e5.embed_query([t])[0], texts))
-        batches = list(pool.map(lambda _: e5.embed(texts), range(4)))
-    for a, b in zip(alone, together):
+        together_lists = list(pool.map(e5.embed, lists))
+    for a, b in zip(alone + alone_lists, together + together_lists):
         np.testing.assert_array_equal(a, b)
-    for batch in batches[1:]:
-        np.testing.assert_array_equal(batch, batches[0])
 
 
 def test_loading_leaves_omp_num_threads_as_it_was(monkeypatch):
@@ -134,3 +134,9 @@ def test_a_repeated_question_is_embedded_once(e5, monkeypatch):
     first = e5.embed_query(["Hoe werkt social return in de bouw?"])[0]
     monkeypatch.setattr(e5._model, "query", lambda text: pytest.fail("embedded again"))
     np.testing.assert_array_equal(e5.embed_query(["Hoe werkt social return in de bouw?"])[0], first)
+
+
+def test_a_passage_embedded_before_is_not_embedded_again(e5, monkeypatch):
+    first = e5.embed([ON_TOPIC, OFF_TOPIC])
+    monkeypatch.setattr(e5._model, "passage", lambda texts: pytest.fail("embedded again"))
+    np.testing.assert_array_equal(e5.embed([OFF_TOPIC, ON_TOPIC]), first[::-1])

@@ -268,5 +268,7 @@ def test_hostile_batch_through_the_cli_fails_file_by_file(tmp_path):
     page_text = after.document_text("pagina")
     assert "Maatwerkbedrijven bieden werk" in page_text
     assert "SCRIPTGEHEIM" not in page_text and "STIJLGEHEIM" not in page_text
-    assert not Advisor(load_settings(data_dir=data)).search("SCRIPTGEHEIM STIJLGEHEIM window font")
+    # no passage holds the words (a dense retriever still returns its nearest neighbours)
+    assert not [h for h in Advisor(load_settings(data_dir=data)).search("SCRIPTGEHEIM STIJLGEHEIM window font")
+                if h.lexical_rank]
     assert "Coöperatie: één sociale onderneming" in after.document_text("oud")

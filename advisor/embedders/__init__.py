@@ -45,7 +45,9 @@ def _minilm():
 def _e5(path: str | None = None):
     from advisor.embedders.e5 import E5Embedder, E5SentenceTransformerEmbedder
 
-    return E5SentenceTransformerEmbedder(path) if path else E5Embedder()
+    from advisor.config import get_settings
+
+    return E5SentenceTransformerEmbedder(path) if path else E5Embedder(threads=get_settings().e5_threads)
 
 
 # name -> factory; 'none' means lexical retrieval only.

