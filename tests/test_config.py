@@ -10,7 +10,7 @@ def test_defaults_and_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("ADVISOR_TOP_K", "7")
     get_settings.cache_clear()
     settings = get_settings()
-    assert settings.top_k == 7 and settings.embedder == "e5" and settings.fusion == "convex" and settings.data_dir == tmp_path / "data"
+    assert settings.top_k == 7 and settings.embedder == "none" and settings.fusion == "convex" and settings.data_dir == tmp_path / "data"
 
 
 @pytest.mark.parametrize("overrides,message", [

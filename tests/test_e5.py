@@ -140,3 +140,18 @@ def test_a_passage_embedded_before_is_not_embedded_again(e5, monkeypatch):
     first = e5.embed([ON_TOPIC, OFF_TOPIC])
     monkeypatch.setattr(e5._model, "passage", lambda texts: pytest.fail("embedded again"))
     np.testing.assert_array_equal(e5.embed([OFF_TOPIC, ON_TOPIC]), first[::-1])
+
+
+@pytest.mark.slow
+def test_search_over_http_carries_dense_ranks_with_e5(tmp_path):
+    import httpx
+
+    from tests.server import running_server
+
+    corpus = tmp_path / "notitie.md"
+    corpus.write_text("# Voorbehouden opdrachten\n\n" + ON_TOPIC + "\n\n## Weer\n\n" + OFF_TOPIC + "\n", encoding="utf-8")
+    ingest([corpus], load_settings(data_dir=tmp_path / "data", embedder="e5"))
+    with running_server(tmp_path / "data", ADVISOR_EMBEDDER="e5") as base:
+        body = httpx.post(f"{base}/v1/search", json={"query": "Can a buyer keep a contract for sheltered workshops?",
+                                                      "k": 5}, timeout=60).json()
+    assert any(p["dense_rank"] for p in body["passages"]), body
