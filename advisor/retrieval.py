@@ -1,4 +1,5 @@
-"""Hybrid retrieval: BM25 and dense rankings fused by weighted reciprocal rank."""
+"""Hybrid retrieval: BM25 and dense rankings fused by weighted reciprocal rank, or by a convex
+combination of their min-max normalised scores (Bruch et al., TOIS 2023): ADVISOR_FUSION."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from dataclasses import dataclass
 
 from advisor import deadline, model
 from advisor.config import Settings
-from advisor.embedders import get_embedder
+from advisor.embedders import embed_queries, get_embedder
 from advisor.index import Index
 from advisor.passage import Passage
 from advisor.query import expand_english
@@ -55,15 +56,39 @@ class HybridRetriever:
                     hits[pid] = Hit(self.index.passages[pid], 0.0, lexical_rank=rank, lexical_score=score)
         if self.vectors is not None:
             deadline.check()
-            vector = self.embedder.embed([query])[0]
+            vector = embed_queries(self.embedder, [query])[0]
             for rank, (pid, score) in enumerate(self.vectors.query(vector, s.candidates), start=1):
                 if pid not in self.index.passages:
                     continue
                 hit = hits.setdefault(pid, Hit(self.index.passages[pid], 0.0))
                 hit.dense_rank, hit.dense_score = rank, score
-        for hit in hits.values():
-            if hit.lexical_rank:
-                hit.score += s.lexical_weight / (s.rrf_k + hit.lexical_rank)
-            if hit.dense_rank:
-                hit.score += s.dense_weight / (s.rrf_k + hit.dense_rank)
+        fuse(list(hits.values()), s)
         return sorted(hits.values(), key=lambda h: (-h.score, h.passage.id))[:k]
+
+
+def fuse(hits: list[Hit], s: Settings) -> None:
+    """Set each hit's fused score from its lexical and dense rank and score.
+
+    rrf: sum of weight / (rrf_k + rank). convex: alpha * dense + (1 - alpha) * lexical, each score
+    min-max normalised over that retriever's candidates (a passage it did not return counts 0).
+    """
+    if s.fusion == "convex":
+        lexical = _min_max([h.lexical_score for h in hits if h.lexical_rank])
+        dense = _min_max([h.dense_score for h in hits if h.dense_rank])
+        for hit in hits:
+            hit.score = ((1 - s.convex_alpha) * lexical(hit.lexical_score) if hit.lexical_rank else 0.0) + \
+                (s.convex_alpha * dense(hit.dense_score) if hit.dense_rank else 0.0)
+        return
+    for hit in hits:
+        hit.score = 0.0
+        if hit.lexical_rank:
+            hit.score += s.lexical_weight / (s.rrf_k + hit.lexical_rank)
+        if hit.dense_rank:
+            hit.score += s.dense_weight / (s.rrf_k + hit.dense_rank)
+
+
+def _min_max(scores: list[float]):
+    if not scores:
+        return lambda x: 0.0
+    low, high = min(scores), max(scores)
+    return (lambda x: (x - low) / (high - low)) if high > low else (lambda x: 1.0)

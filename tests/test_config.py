@@ -12,11 +12,11 @@ def test_defaults_and_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("ADVISOR_TOP_K", "7")
     get_settings.cache_clear()
     settings = get_settings()
-    assert settings.top_k == 7 and settings.embedder == "none" and settings.data_dir == tmp_path / "data"
+    assert settings.top_k == 7 and settings.embedder == "none" and settings.fusion == "convex" and settings.data_dir == tmp_path / "data"
 
 
 @pytest.mark.parametrize("overrides,message", [
-    ({"embedder": "gpt-embed"}, "ADVISOR_EMBEDDER: Value error, unknown embedder 'gpt-embed': use one of minilm, none, use"),
+    ({"embedder": "gpt-embed"}, "ADVISOR_EMBEDDER: Value error, unknown embedder 'gpt-embed': use one of e5, minilm, none, use"),
     ({"lexical_weight": 0, "embedder": "none"}, "no retriever left"),
     ({"top_k": 0}, "ADVISOR_TOP_K"),
     ({"refusal_threshold": 1.5}, "ADVISOR_REFUSAL_THRESHOLD"),

@@ -15,7 +15,7 @@ def _minilm_path():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["use", "minilm", "path"])
+@pytest.mark.parametrize("name", ["e5", "use", "minilm", "path"])
 def test_embedder_contract(name):
     embedder = get_embedder(_minilm_path() if name == "path" else name)
     vectors = embedder.embed(["De stad reserveert de schoonmaak voor de sociale economie.",

@@ -58,3 +58,22 @@ def test_search_returns_scored_passages_best_first(advisor):
     hits = advisor.search("percelen sociale economie", 3)
     assert len(hits) == 3 and hits[0].score >= hits[1].score >= hits[2].score
     assert "percelen" in hits[0].passage.text
+
+
+def test_convex_fusion_weighs_normalised_scores(corpus_index):
+    from advisor.retrieval import Hit, fuse
+
+    a, b, c = list(corpus_index.passages.values())[:3]
+    def hits():
+        return [Hit(a, 0, lexical_rank=1, lexical_score=12.0), Hit(b, 0, lexical_rank=2, lexical_score=6.0,
+                dense_rank=1, dense_score=0.9), Hit(c, 0, dense_rank=2, dense_score=0.8)]
+
+    def order(**overrides):
+        fused = hits()
+        fuse(fused, load_settings(embedder="none", fusion="convex", **overrides))
+        return [h.passage.id for h in sorted(fused, key=lambda h: -h.score)], fused
+
+    assert order(convex_alpha=0.0)[0][0] == a.id, "alpha 0: BM25 alone decides"
+    assert order(convex_alpha=1.0)[0][0] == b.id, "alpha 1: the dense score alone decides"
+    ranked, fused = order(convex_alpha=0.5)
+    assert [round(h.score, 3) for h in fused] == [0.5, 0.5, 0.0], "each score min-max normalised, a miss counts 0"
