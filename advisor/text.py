@@ -36,7 +36,10 @@ def _stemmer(language: str):
     not safe to share between threads (concurrent requests corrupted it and looped)."""
     stemmers = _local.__dict__.setdefault("stemmers", {})
     if language not in stemmers:
-        stemmers[language] = snowballstemmer.stemmer(LANGUAGES[language])
+        stemmer = snowballstemmer.stemmer(LANGUAGES[language])
+        if hasattr(stemmer, "maxCacheSize"):  # PyStemmer caches per instance, so per thread: `stem` caches once
+            stemmer.maxCacheSize = 0
+        stemmers[language] = stemmer
     return stemmers[language]
 
 
