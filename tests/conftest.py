@@ -72,3 +72,25 @@ def corpus_copy(tmp_path) -> Path:
     target = tmp_path / "corpus"
     shutil.copytree(BUNDLED_CORPUS, target)
     return target
+
+
+ADMIN_KEY = "test-admin-key-0123456789"
+
+
+@pytest.fixture(scope="module")
+def data_dir(corpus_settings, tmp_path_factory):
+    """A private copy of the corpus index for one test module: its uploads and deletions touch no
+    other module."""
+    target = tmp_path_factory.mktemp("private") / "data"
+    shutil.copytree(corpus_settings.data_dir, target)
+    return target
+
+
+@pytest.fixture(scope="module")
+def admin_server(data_dir):
+    """`advisor serve` over the module's private index, admin endpoints on, rate limit off."""
+    from tests.server import running_server
+
+    with running_server(data_dir, ADVISOR_ADMIN_API_KEY=ADMIN_KEY, ADVISOR_RATE_LIMIT_PER_MINUTE="0") as base:
+        yield base
+

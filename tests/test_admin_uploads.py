@@ -9,23 +9,15 @@ import httpx
 import pytest
 
 from tests.server import running_server
+from tests.conftest import ADMIN_KEY
 
-ADMIN_KEY = "test-admin-key-0123456789"
 ADMIN = {"X-API-Key": ADMIN_KEY}
 TEXT = b"Sociale clausules vragen werkervaringsplaatsen voor mensen met een afstand tot de arbeidsmarkt."
 
 
 @pytest.fixture(scope="module")
-def data_dir(corpus_settings, tmp_path_factory):
-    target = tmp_path_factory.mktemp("admin") / "data"
-    shutil.copytree(corpus_settings.data_dir, target)
-    return target
-
-
-@pytest.fixture(scope="module")
-def server(data_dir):
-    with running_server(data_dir, ADVISOR_ADMIN_API_KEY=ADMIN_KEY, ADVISOR_RATE_LIMIT_PER_MINUTE="0") as base:
-        yield base
+def server(admin_server):
+    return admin_server
 
 
 def upload(base: str, name: str, content: bytes = TEXT, **form) -> httpx.Response:

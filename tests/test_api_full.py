@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,22 +14,13 @@ import pytest
 
 from tests.pdfs import text_pdf
 from tests.server import running_server
+from tests.conftest import ADMIN_KEY
 
-ADMIN_KEY = "test-admin-key-0123456789"
-
-
-@pytest.fixture(scope="module")
-def data_dir(corpus_settings, tmp_path_factory):
-    """A private copy of the corpus index: uploads and deletions here touch no other test."""
-    target = tmp_path_factory.mktemp("api") / "data"
-    shutil.copytree(corpus_settings.data_dir, target)
-    return target
 
 
 @pytest.fixture(scope="module")
-def server(data_dir):
-    with running_server(data_dir, ADVISOR_ADMIN_API_KEY=ADMIN_KEY, ADVISOR_RATE_LIMIT_PER_MINUTE="0") as base:
-        yield base
+def server(admin_server):
+    return admin_server
 
 
 def parse_sse(lines) -> list[tuple[str, dict]]:

@@ -5,7 +5,6 @@ OpenAI-compatible output in which document text is inert Markdown."""
 
 from __future__ import annotations
 
-import shutil
 import socket
 import time
 from urllib.parse import urlparse
@@ -21,10 +20,8 @@ QUIET = {"GRADIO_ANALYTICS_ENABLED": "False", "ADVISOR_RATE_LIMIT_PER_MINUTE": "
 
 
 @pytest.fixture(scope="module")
-def data(corpus_settings, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("guards") / "data"
-    shutil.copytree(corpus_settings.data_dir, folder)
-    return folder
+def data(data_dir):
+    return data_dir
 
 
 @pytest.fixture(scope="module")
