@@ -65,6 +65,14 @@ def _is_number(value) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
+def _check_contract_fields(fields: dict, row_id: str) -> None:
+    """Value and duration positive numbers or null, framework agreement a bool or null, a known jurisdiction."""
+    for key in ("value_eur", "duration_months"):
+        assert fields[key] is None or (_is_number(fields[key]) and fields[key] > 0), (row_id, key)
+    assert fields["framework_agreement"] in (True, False, None), row_id
+    assert fields["jurisdiction"] in JURISDICTIONS, row_id
+
+
 def _share(rows: list[dict], key: str, value) -> float:
     return sum(1 for row in rows if row[key] == value) / len(rows)
 
@@ -97,12 +105,7 @@ def test_advice_intake_values(advice, group_ids):
         intake = row["intake"]
         assert isinstance(intake, dict) and set(intake) == INTAKE_KEYS, row["id"]
         assert intake["product_group"] is None or intake["product_group"] in group_ids, row["id"]
-        assert intake["value_eur"] is None or (_is_number(intake["value_eur"]) and intake["value_eur"] > 0), row["id"]
-        assert intake["duration_months"] is None or (
-            _is_number(intake["duration_months"]) and intake["duration_months"] > 0
-        ), row["id"]
-        assert intake["framework_agreement"] in (True, False, None), row["id"]
-        assert intake["jurisdiction"] in JURISDICTIONS, row["id"]
+        _check_contract_fields(intake, row["id"])
 
 
 def test_advice_verdicts_and_criteria(advice, criteria_ids):
@@ -177,12 +180,7 @@ def test_intake_ids_unique_and_fields(intake, group_ids):
         assert isinstance(groups, list) and len(groups) == len(set(groups)), row["id"]
         unknown = set(groups) - group_ids
         assert not unknown, f"{row['id']}: unknown product groups {sorted(unknown)}"
-        assert row["value_eur"] is None or (_is_number(row["value_eur"]) and row["value_eur"] > 0), row["id"]
-        assert row["duration_months"] is None or (
-            _is_number(row["duration_months"]) and row["duration_months"] > 0
-        ), row["id"]
-        assert row["framework_agreement"] in (True, False, None), row["id"]
-        assert row["jurisdiction"] in JURISDICTIONS, row["id"]
+        _check_contract_fields(row, row["id"])
 
 
 def test_intake_texts_unique(intake):

@@ -51,15 +51,12 @@ def _nonempty_str_list(value) -> bool:
 # ---------------------------------------------------------------------------- answer_types.jsonl
 
 
-def test_answer_types_every_line_is_json(answer_items):
-    raw = [line for line in ANSWER_TYPES.read_text(encoding="utf-8").splitlines() if line.strip()]
-    assert len(raw) == len(answer_items)
-    assert len(answer_items) >= 100
-
-
-def test_answer_types_unique_ids(answer_items):
-    ids = [it.get("id") for it in answer_items]
-    dupes = [i for i, n in Counter(ids).items() if n > 1]
+@pytest.mark.parametrize("path, minimum", [(ANSWER_TYPES, 100), (QUESTION_TYPES, 160)], ids=["answer", "question"])
+def test_every_line_is_an_item_with_a_unique_id(path, minimum):
+    raw = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    items = load_jsonl(path)
+    assert len(raw) == len(items) >= minimum
+    dupes = [i for i, n in Counter(it.get("id") for it in items).items() if n > 1]
     assert not dupes, f"duplicate ids: {dupes}"
 
 
@@ -171,18 +168,6 @@ def test_answer_types_questions_unique(answer_items):
 
 
 # ---------------------------------------------------------------------------- question_types.jsonl
-
-
-def test_question_types_every_line_is_json(question_items):
-    raw = [line for line in QUESTION_TYPES.read_text(encoding="utf-8").splitlines() if line.strip()]
-    assert len(raw) == len(question_items)
-    assert len(question_items) >= 160
-
-
-def test_question_types_unique_ids(question_items):
-    ids = [it.get("id") for it in question_items]
-    dupes = [i for i, n in Counter(ids).items() if n > 1]
-    assert not dupes, f"duplicate ids: {dupes}"
 
 
 def test_question_types_required_fields(question_items):
