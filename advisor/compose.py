@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from advisor import deadline
+from advisor.answer.analysis import compile_patterns
 from advisor.concepts import Concept
 from advisor.model import Citation
 from advisor.package_data import read_text
@@ -29,8 +30,8 @@ MIN_SENTENCE_WORDS = 4
 
 @lru_cache(maxsize=1)
 def _filler() -> tuple[re.Pattern, ...]:
-    return tuple(re.compile(p, re.IGNORECASE)
-                 for p in tomllib.loads(read_text("advisor.resources", "filler.toml"))["patterns"])
+    data = tomllib.loads(read_text("advisor.resources", "filler.toml"))
+    return compile_patterns("advisor/resources/filler.toml", "patterns", data.get("patterns"))
 
 
 def is_filler(sentence: str) -> bool:

@@ -48,19 +48,25 @@ _UNBOUNDED = re.compile(r"(?<!\\)(\.|\])[*+]")
 HEAD, TAIL = 200, 200
 
 
-def _compile(section: str, patterns) -> tuple[re.Pattern, ...]:
+def compile_patterns(source: str, section: str, patterns) -> tuple[re.Pattern, ...]:
+    """Case-insensitive regular expressions from a data file, each repeat bounded; a bad one
+    raises naming the file, the section and the pattern."""
     if not isinstance(patterns, list) or not patterns:
-        raise ConfigError(f"{SOURCE} [{section}]: expected a non-empty list of patterns")
+        raise ConfigError(f"{source} [{section}]: expected a non-empty list of patterns")
     compiled = []
     for p in patterns:
         if _UNBOUNDED.search(p):
-            raise ConfigError(f"{SOURCE} [{section}]: pattern {p!r} repeats a wildcard without bound; "
+            raise ConfigError(f"{source} [{section}]: pattern {p!r} repeats a wildcard without bound; "
                               "write a bounded repeat such as {0,80}")
         try:
             compiled.append(re.compile(p, re.IGNORECASE))
         except re.error as exc:
-            raise ConfigError(f"{SOURCE} [{section}]: bad pattern {p!r}: {exc}") from None
+            raise ConfigError(f"{source} [{section}]: bad pattern {p!r}: {exc}") from None
     return tuple(compiled)
+
+
+def _compile(section: str, patterns) -> tuple[re.Pattern, ...]:
+    return compile_patterns(SOURCE, section, patterns)
 
 
 def load_cues(text: str | None = None) -> _Cues:
