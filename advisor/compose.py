@@ -168,6 +168,9 @@ LEAD_IN_LINES = 2       # lines of the same block before a value line that say w
 PASSAGE_SHARE = 0.6     # a value line borrows this share of its passage's score
 ADJACENT_WORDS = 1      # a value at most this many words from a question word…
 ADJACENT_BONUS = 0.25   # …counts this much extra
+HEAD_WORDS = 12         # the words before a list that may name what it lists…
+HEAD_BONUS = 0.3        # …and what naming it counts
+RUN_ON_SENTENCES = 2    # sentences after one that announces a list ('diverse contracten')
 
 
 @dataclass
@@ -277,58 +280,80 @@ def fact_statement(hits: list[Hit], found: list[Concept], kind: str, language: s
     return Statement(s.passage, span[0].start, span[-1].end, [_clean(doc[span[0].start:span[-1].end])], lead)
 
 
-def _enumerations(passage: Passage, doc: str, following) -> list[tuple[lists.Enumeration, Passage, list]]:
-    """The enumerations of a passage: structured lists (followed into the next passages of the
-    same document while they run on) and enumerations inside one sentence."""
-    out = []
-    for e in lists.structured(passage.text):
-        segments = [(passage, [lists.Item(passage.start + it.start, passage.start + it.end, it.text) for it in e.items],
-                     passage.start + e.start, passage.start + e.end)]
-        nxt, count = passage, len(e.items)
-        while not e.complete and following is not None and (nxt := following(nxt)) is not None:
+def _shift(items, passage: Passage) -> list[lists.Item]:
+    return [lists.Item(passage.start + it.start, passage.start + it.end, it.text) for it in items]
+
+
+def _continue(e: lists.Enumeration, passage: Passage, following) -> list[tuple[Passage, list, int, int]]:
+    """The segments of a list that runs on past its passage: items in the next passages of the
+    same document (more rows or bullets at the start, or the remaining announced steps)."""
+    segments, nxt, count = [], passage, len(e.items)
+    while not e.complete and following is not None and count < lists.MAX_ITEMS and (nxt := following(nxt)):
+        if e.wanted:
+            items = lists.step_titles(nxt.text, e.wanted - count)
+            done = count + len(items) >= e.wanted
+        else:
             more = [m for m in lists.structured(nxt.text) if m.lead is None or m.lead.start == 0]
-            if not more:
-                break
-            m = more[0]
-            items = [lists.Item(nxt.start + it.start, nxt.start + it.end, it.text) for it in m.items]
-            segments.append((nxt, items, nxt.start + m.items[0].start, nxt.start + m.end))
-            count += len(items)
-            if m.complete or count >= lists.MAX_ITEMS:
-                break
-        out.append((e, passage, segments))
+            items = more[0].items if more else []
+            done = not more or more[0].complete
+        if not items:
+            break
+        segments.append((nxt, _shift(items, nxt), nxt.start + items[0].start, nxt.start + items[-1].end))
+        count += len(items)
+        if done:
+            break
+    return segments
+
+
+def _enumerations(passage: Passage, following):
+    """The enumerations of a passage, each with the text it is judged by, the words that introduce
+    it and its segments
+    (passage, items, start, end): structured lists and announced steps (followed into the next
+    passages of the same document), and enumerations inside one sentence."""
+    for e in [*lists.structured(passage.text), *lists.stepped(passage.text)]:
+        first = (passage, _shift(e.items, passage), passage.start + e.start, passage.start + e.end)
+        yield e.context, e.context, [first, *_continue(e, passage, following)]
     for unit in units(passage.text):
         for s, t in sentence_spans(passage.text, unit.start, unit.end):
-            items = lists.inline(passage.text[s:t], passage.start + s)
+            sentence = passage.text[s:t]
+            items = lists.inline(sentence, passage.start + s)
             if items:
-                e = lists.Enumeration(None, items, passage.start + s, passage.start + t)
-                out.append((e, passage, [(passage, items, passage.start + s, passage.start + t)]))
-    return out
+                intro = sentence[:items[0].start - passage.start - s]
+                yield sentence, intro, [(passage, items, passage.start + s, passage.start + t)]
+            elif lists.enumerates(sentence):  # 'a, b en c' in running text: the sentence is the list
+                yield sentence, sentence, [(passage, [], passage.start + s, passage.start + t)]
 
 
-def list_statements(hits: list[Hit], found: list[Concept], language: str, texts, following,
+def _head_met(intro: str, head: list[Concept]) -> bool:
+    """Whether the last words before a list name what the question asks to list."""
+    tail = " ".join(intro.split()[-HEAD_WORDS:])
+    return bool(head) and any(c.terms & _sentence_terms(tail) for c in head)
+
+
+def list_statements(hits: list[Hit], found: list[Concept], head: str, language: str, texts, following,
                     floor: float) -> list[Statement]:
     """The enumeration of the retrieved passages that best meets the question, whole: one
-    statement per passage it spans, each item a line; the first leads with the count."""
+    statement per passage it spans, each item a line; the first leads with the count. Introduced
+    by the words the question lists ('Welke lokale besturen' → '10 lokale besturen (…)') counts extra."""
+    heads = [c for c in found if c.word in set(words(head))]
     best = None
     for rank, hit in enumerate(hits, start=1):
         deadline.check()
-        doc = texts(hit.passage.doc_id)
-        for e, passage, segments in _enumerations(hit.passage, doc, following):
-            if e.lead is None:  # an inline enumeration is judged by its sentence
-                score = _text_score(doc[e.start:e.end], found)
-            else:
-                items = " ".join(it.text for _, its, _, _ in segments for it in its)
-                score = max(_text_score(f"{passage.section} {e.context}", found), 0.5 * _text_score(items, found))
-            score += 0.08 / rank
+        for context, intro, segments in _enumerations(hit.passage, following):
+            items = " ".join(it.text for _, its, _, _ in segments for it in its)
+            score = max(_text_score(f"{hit.passage.section} {context}", found), 0.5 * _text_score(items, found))
+            score += HEAD_BONUS * _head_met(intro, heads) + 0.08 / rank
             if best is None or score > best[0]:
                 best = (score, segments)
     if best is None or best[0] < floor:
         return []
     statements = []
     for passage, items, start, end in best[1]:
-        statements.append(Statement(passage, start, end, [it.text for it in items]))
-    count = sum(len(s.lines) for s in statements)
-    statements[0].lead = render("answer", language, "list_lead", count=count)
+        doc = texts(passage.doc_id)
+        statements.append(Statement(passage, start, end, [it.text for it in items] or [_clean(doc[start:end])]))
+    count = sum(len(items) for _, items, _, _ in best[1])
+    if count:
+        statements[0].lead = render("answer", language, "list_lead", count=count)
     return statements
 
 
@@ -344,6 +369,19 @@ def _generic(sentences: list[Sentence], max_passages: int, texts) -> list[Statem
             for run in sorted(_runs(sorted(groups[pid], key=lambda s: s.start), texts(groups[pid][0].passage.doc_id)),
                               key=lambda r: -max(s.score for s in r))]  # in a passage, the best-met sentence first
     return [Statement(r[0].passage, r[0].start, r[-1].end, [" ".join(s.clean for s in r)]) for r in runs]
+
+
+def _run_on(st: Statement, sentences: list[Sentence], doc: str) -> Statement:
+    """A statement that announces a list, with the sentences that directly follow it."""
+    after, end = [], st.end
+    for s in sorted((s for s in sentences if s.passage.id == st.passage.id and s.start >= st.end), key=lambda s: s.start):
+        if len(after) == RUN_ON_SENTENCES or doc[end:s.start].strip():
+            break
+        after.append(s)
+        end = s.end
+    if not after:
+        return st
+    return Statement(st.passage, st.start, after[-1].end, [" ".join([*st.lines, *(s.clean for s in after)])], st.lead)
 
 
 def compose(hits: list[Hit], found: list[Concept], language: str, texts, max_passages: int,
@@ -364,8 +402,11 @@ def compose(hits: list[Hit], found: list[Concept], language: str, texts, max_pas
         fact = fact_statement(hits, found, analysis.value_kind, language, texts, floor)
         typed = [fact] if fact else []
     elif kind == "list":
-        typed = list_statements(hits, found, language, texts, following, floor)
-    generic = [g for g in _generic(sentences, max_passages, texts)
+        typed = list_statements(hits, found, analysis.head, language, texts, following, floor)
+    generic = _generic(sentences, max_passages, texts)
+    if kind == "list" and not typed and generic and lists.announces(generic[0].lines[0]):
+        generic[0] = _run_on(generic[0], sentences, texts(generic[0].passage.doc_id))
+    generic = [g for g in generic
                if not any(g.passage.doc_id == t.passage.doc_id and g.start < t.end and t.start < g.end for t in typed)]
     statements = (typed + generic)[:max(max_passages, len(typed))]
     if not statements:

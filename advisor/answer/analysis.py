@@ -26,6 +26,7 @@ class Analysis:
     type: str                      # one of TYPES, or "other"
     focus: tuple[str, ...]         # the notions asked about (two for a comparison)
     value_kind: str | None = None  # for a fact question: which kind of value it asks for
+    head: str = ""                 # for a list question: the words naming what is listed ('lokale besturen')
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class _Cues:
     drop: frozenset[str]
     wrappers: tuple[re.Pattern, ...]
     backoff: tuple[tuple[re.Pattern, str], ...]
+    heads: tuple[re.Pattern, ...]
 
 
 # A wildcard or character class repeated without bound ('.*', '[^?]+'): two of them in one pattern
@@ -74,7 +76,7 @@ def load_cues(text: str | None = None) -> _Cues:
     order = tuple(data.get("order", ()))
     if sorted(order) != sorted(TYPES):
         raise ConfigError(f"{SOURCE}: order must list each of {', '.join(TYPES)} once, got {list(order)}")
-    known = {*TYPES, "order", "value_kinds", "comparison_sides", "focus", "backoff"}
+    known = {*TYPES, "order", "value_kinds", "comparison_sides", "focus", "backoff", "list_head"}
     if set(data) - known:
         raise ConfigError(f"{SOURCE}: unknown sections {sorted(set(data) - known)}; known: {sorted(known)}")
     values = data.get("value_kinds", {})
@@ -93,7 +95,16 @@ def load_cues(text: str | None = None) -> _Cues:
                  _compile("comparison_sides", data.get("comparison_sides", {}).get("patterns")),
                  frozenset(data.get("focus", {}).get("drop", ())),
                  _compile("backoff.wrappers", backoff.get("wrappers")),
-                 tuple(zip(_compile("backoff.rules", [r[0] for r in rules]), (r[1] for r in rules))))
+                 tuple(zip(_compile("backoff.rules", [r[0] for r in rules]), (r[1] for r in rules))),
+                 _named("list_head", data.get("list_head", {}).get("patterns"), "head"))
+
+
+def _named(section: str, patterns, group: str) -> tuple[re.Pattern, ...]:
+    compiled = _compile(section, patterns)
+    unnamed = [p.pattern for p in compiled if group not in p.groupindex]
+    if unnamed:
+        raise ConfigError(f"{SOURCE} [{section}]: pattern {unnamed[0]!r} needs a group named `{group}`")
+    return compiled
 
 
 @lru_cache(maxsize=1)
@@ -131,4 +142,8 @@ def analyse(question: str) -> Analysis:
     value = None
     if kind == "fact":
         value = next((k for k in c.value_order if any(p.search(text) for p in c.values[k])), None)
-    return Analysis(kind, focus, value)
+    head = ""
+    if kind == "list":
+        m = next((m for p in c.heads if (m := p.search(text))), None)
+        head = _focus(m.group("head"), c) if m else ""
+    return Analysis(kind, focus, value, head)

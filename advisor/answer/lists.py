@@ -9,9 +9,16 @@ slice of the source text with its offsets.
 from __future__ import annotations
 
 import re
+import tomllib
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from advisor.structure import LIST_ITEM, Unit, heading_level, units
+from advisor.answer.analysis import compile_patterns
+from advisor.errors import ConfigError
+from advisor.package_data import read_text
+from advisor.structure import LIST_ITEM, Unit, heading_level, heading_text, units
+
+SOURCE = "advisor/resources/lists.toml"
 
 MIN_ITEMS = 3
 MAX_ITEMS = 40
@@ -39,6 +46,7 @@ class Enumeration:
     end: int = 0
     complete: bool = True       # False when the list may run on past the end of the text searched
     context: str = ""           # the lead and the lines before it (a table's heading)
+    wanted: int | None = None   # the number of steps the lead announces ('in vier stappen')
 
 
 def _item(unit: Unit) -> Item:
@@ -95,6 +103,13 @@ def structured(text: str) -> list[Enumeration]:
     return found
 
 
+def enumerates(sentence: str) -> bool:
+    """Whether a sentence runs an enumeration of short phrases: 'a, b en c'."""
+    parts = sentence.split(", ")
+    return len(parts) >= MIN_ITEMS and bool(_LAST_JOIN.search(parts[-1])) \
+        and all(len(p.split()) <= INLINE_ITEM_WORDS for p in parts[1:-1])
+
+
 def inline(sentence: str, offset: int = 0) -> list[Item]:
     """The items of an enumeration in parentheses or after a colon inside one sentence:
     'a, b, c en d' gives four items; [] when there is none."""
@@ -118,3 +133,83 @@ def inline(sentence: str, offset: int = 0) -> list[Item]:
             items.append(Item(offset + at, offset + at + len(clean), " ".join(clean.split())))
         return items
     return []
+
+
+@dataclass(frozen=True)
+class _Steps:
+    patterns: tuple[re.Pattern, ...]
+    numbers: dict[str, int]
+    announce: tuple[re.Pattern, ...]
+
+
+def load_steps(text: str | None = None) -> _Steps:
+    data = tomllib.loads(text if text is not None else read_text("advisor.resources", "lists.toml"))
+    numbers = data.get("numbers", {})
+    if not numbers or not all(isinstance(v, int) and 1 < v <= MAX_ITEMS for v in numbers.values()):
+        raise ConfigError(f"{SOURCE} [numbers]: each number word needs a whole number from 2 to {MAX_ITEMS}")
+    patterns = compile_patterns(SOURCE, "steps", data.get("steps", {}).get("patterns"))
+    if any("n" not in p.groupindex for p in patterns):
+        raise ConfigError(f"{SOURCE} [steps]: every pattern needs a group named `n` (the number of steps)")
+    return _Steps(patterns, {k.lower(): v for k, v in numbers.items()},
+                  compile_patterns(SOURCE, "announce", data.get("announce", {}).get("patterns")))
+
+
+@lru_cache(maxsize=1)
+def steps() -> _Steps:
+    return load_steps()
+
+
+def announces(sentence: str) -> bool:
+    """Whether a sentence announces several things it does not name ('diverse contracten')."""
+    return any(p.search(sentence) for p in steps().announce)
+
+
+def announced(text: str) -> int | None:
+    """The number of steps a heading or lead-in announces, or None."""
+    cfg = steps()
+    for p in cfg.patterns:
+        m = p.search(text)
+        if m:
+            n = m.group("n").lower()
+            count = int(n) if n.isdigit() else cfg.numbers.get(n)
+            if count and 1 < count <= MAX_ITEMS:
+                return count
+    return None
+
+
+_CALLOUT = re.compile(r"^[A-Z]{2,12}\s?[–:-]\s")   # 'TIP – …', 'LET OP: …': a callout, not a title
+TITLE_WORDS = 20
+
+
+def _title_like(unit: Unit) -> bool:
+    """A line that titles what follows: on its own, capitalised, without closing punctuation."""
+    text = unit.clean
+    return (unit.first_in_block and 1 < len(text.split()) <= TITLE_WORDS and text[0].isupper()
+            and text[-1] not in ".,;:!?" and not LIST_ITEM.match(text) and not _CALLOUT.match(text))
+
+
+def step_titles(text: str, wanted: int, after: int = 0) -> list[Item]:
+    """Up to `wanted` title-like lines (the steps' headings) of `text` from offset `after` on."""
+    out = []
+    for unit in units(text):
+        if unit.start < after or unit.is_furniture:
+            continue
+        if _title_like(unit):
+            out.append(Item(unit.start, unit.end, heading_text(unit)))
+            if len(out) == wanted:
+                break
+    return out
+
+
+def stepped(text: str) -> list[Enumeration]:
+    """Steps announced by a heading or lead-in ('In vier stappen naar…'), one title-like line each."""
+    found = []
+    for unit in units(text):
+        wanted = announced(unit.clean)
+        if wanted is None or (heading_level(unit) is None and not unit.clean.endswith(":")):
+            continue
+        items = step_titles(text, wanted, unit.end)
+        if items:
+            found.append(Enumeration(unit, items, unit.start, items[-1].end, complete=len(items) == wanted,
+                                     context=unit.clean, wanted=wanted))
+    return found
