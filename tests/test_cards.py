@@ -81,6 +81,7 @@ BROKEN = [
     ('id = "subcontracting"', 'id = "lots"', "concept_cards.toml card lots: the id is used twice"),
     ('names_nl = ["percelen", "perceel", "opdelen in percelen", "verdeling in percelen"]', 'names_nl = []',
      "concept_cards.toml card lots: names_nl must be a non-empty list"),
+    ("context = [", "contexts = [", r"concept_cards.toml \[match\]: expected only context = \[words\]"),
 ]
 
 
@@ -175,8 +176,12 @@ def test_a_notion_without_a_card_finds_none(question, corpus_index):
 
 
 def test_a_name_inside_a_longer_focus_is_not_its_notion():
-    assert C.match("sociale economie") .id == "social_economy"
+    assert C.match("sociale economie").id == "social_economy"
     assert C.match("rol sociale economie groenonderhoud gemeenten bouw") is None
+    # words that place a notion in the sources do not count, either way
+    assert C.match("kader design for disassembly").id == "design_for_disassembly"
+    assert C.match("regionaal kader").id == "regional_framework"
+    assert C.match("regionaal kader aankopers") is None
 
 
 def test_only_definition_questions_get_a_lead(corpus_index):

@@ -137,7 +137,13 @@ def _card(entry: dict, where: str, texts: dict[str, DocumentText]) -> Card:
                 entry["summary_nl"].strip(), entry["summary_en"].strip(), tuple(anchors))
 
 
-def load(directory: Traversable = HERE, texts: dict[str, DocumentText] | None = None) -> tuple[Card, ...]:
+@dataclass(frozen=True)
+class Cards:
+    cards: tuple[Card, ...]
+    context: frozenset[str]        # folded words that place a notion in the sources, not name it
+
+
+def load(directory: Traversable = HERE, texts: dict[str, DocumentText] | None = None) -> Cards:
     """The cards of `directory`/concept_cards.toml, every anchor checked against `texts` (default:
     the bundled corpus). The first problem raises a KnowledgeError naming the file and the card."""
     path = directory / FILE
@@ -145,8 +151,11 @@ def load(directory: Traversable = HERE, texts: dict[str, DocumentText] | None = 
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise KnowledgeError(f"{path}: {exc}") from None
-    if set(data) != {"cards"} or not isinstance(data["cards"], list):
-        raise KnowledgeError(f"{FILE}: expected only [[cards]] tables, found {sorted(data)}")
+    if not set(data) <= {"cards", "match"} or not isinstance(data.get("cards"), list):
+        raise KnowledgeError(f"{FILE}: expected [[cards]] tables and a [match] table, found {sorted(data)}")
+    context = data.get("match", {}).get("context", [])
+    if set(data.get("match", {})) - {"context"} or not all(isinstance(w, str) and w for w in context):
+        raise KnowledgeError(f"{FILE} [match]: expected only context = [words], got {data['match']!r}")
     texts = bundled_texts() if texts is None else texts
     cards, seen = [], set()
     for entry in data["cards"]:
@@ -156,43 +165,50 @@ def load(directory: Traversable = HERE, texts: dict[str, DocumentText] | None = 
             raise KnowledgeError(f"{where}: the id is used twice")
         seen.add(card.id)
         cards.append(card)
-    return tuple(cards)
+    return Cards(tuple(cards), frozenset(w for word in context for w in words(word)))
 
 
 @lru_cache(maxsize=1)
-def cards() -> tuple[Card, ...]:
+def loaded() -> Cards:
     return load()
+
+
+def cards() -> tuple[Card, ...]:
+    return loaded().cards
 
 
 # --- recognising a notion -----------------------------------------------------------------------
 
-def _keys(text: str) -> list[frozenset[str]]:
-    """Each folded word of `text` as the set of its Dutch and English stems."""
-    return [frozenset(stem(w, lang) for lang in LANGUAGES) for w in words(text)]
+def _keys(text: str) -> list[tuple[str, frozenset[str]]]:
+    """Each content word of `text` (folded, stop words out) with the set of its Dutch and English stems."""
+    stops = stopwords("nl") | stopwords("en")
+    return [(w, frozenset(stem(w, lang) for lang in LANGUAGES)) for w in words(text) if w not in stops]
 
 
 @lru_cache(maxsize=1)
 def _names() -> tuple[tuple[Card, tuple[frozenset[str], ...]], ...]:
-    return tuple((card, tuple(_keys(name))) for card in cards() for name in (*card.names_nl, *card.names_en))
+    return tuple((card, tuple(k for _, k in _keys(name))) for card in cards()
+                 for name in (*card.names_nl, *card.names_en))
 
 
 def match(focus: str) -> Card | None:
-    """The card whose name the focus contains (the longest such name; on a tie, the one that starts
-    first), provided that name covers at least half of the focus's words: 'sociale economie' is
-    the focus of 'sociale economie', not of 'rol sociale economie bij percelen in de bouw'."""
-    stops = stopwords("nl") | stopwords("en")
-    focus_keys = [k for k, w in zip(_keys(focus), words(focus)) if w not in stops]
+    """The card whose name the focus contains: the longest such name (on a tie, the one that starts
+    first), provided it covers at least half of the focus's words that are not context words
+    ([match] context): 'sociale economie' is the notion of the focus 'sociale economie', not of
+    'rol sociale economie groenonderhoud', and 'regionaal kader' not of 'regionaal kader aankopers'."""
+    focus_words = _keys(focus)
+    context = loaded().context
+    core = [i for i, (w, _) in enumerate(focus_words) if w not in context] or list(range(len(focus_words)))
     best: tuple[int, int, Card] | None = None
     for card, name in _names():
         n = len(name)
-        for i in range(len(focus_keys) - n + 1):
-            if all(focus_keys[i + j] & name[j] for j in range(n)):
-                if best is None or (n, -i) > (best[0], -best[1]):
+        for i in range(len(focus_words) - n + 1):
+            if n and all(focus_words[i + j][1] & name[j] for j in range(n)):
+                covered = sum(1 for k in core if i <= k < i + n)
+                if 2 * covered >= len(core) and (best is None or (n, -i) > (best[0], -best[1])):
                     best = (n, i, card)
                 break
-    if best is None or 2 * best[0] < len(focus_keys):
-        return None
-    return best[2]
+    return best[2] if best else None
 
 
 # --- binding to an index: anchors become passages and exact offsets -----------------------------
