@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from advisor import deadline
-from advisor.answer.analysis import compile_patterns
+from advisor.answer import lists, values
+from advisor.answer.analysis import Analysis, compile_patterns
 from advisor.concepts import Concept
 from advisor.model import Citation
 from advisor.package_data import read_text
@@ -160,19 +161,179 @@ def _runs(group: list[Sentence], doc_text: str) -> list[list[Sentence]]:
 
 
 TYPED_INTROS = {"definition", "list", "comparison", "fact", "procedure", "reason"}
+FACT_CONTEXT = 0.8      # a value line borrows this share of the score of the lead-in before it
+TYPED_FLOOR = 0.5       # a typed statement leads only when it meets this share of the best sentence's score
+SHORT_LINE_WORDS = 6    # lines this short after a value line belong to it (a contact block)
+LEAD_IN_LINES = 2       # lines of the same block before a value line that say what it is
+PASSAGE_SHARE = 0.6     # a value line borrows this share of its passage's score
+ADJACENT_WORDS = 1      # a value at most this many words from a question word…
+ADJACENT_BONUS = 0.25   # …counts this much extra
 
 
-def compose(hits: list[Hit], found: list[Concept], language: str, texts, max_passages: int,
-            question_type: str | None = None) -> Composition:
-    """`question_type` (advisor.answer.analysis) picks the intro; an English answer ends with the
-    glossary's English for the Dutch terms its quotes contain."""
-    sentences = [s for rank, hit in enumerate(hits, start=1)
-                 for s in passage_sentences(hit.passage, texts(hit.passage.doc_id), rank)]
-    score_sentences(sentences, found)
+@dataclass
+class Statement:
+    """One quote (document text [start:end] inside `passage`) and what the answer shows of it:
+    `lines`, each a verbatim part of the quote; `lead`, a line of the answer's own that names what
+    the quote holds (a value, a count) and carries the same marker."""
+
+    passage: Passage
+    start: int
+    end: int
+    lines: list[str]
+    lead: str | None = None
+
+
+def _text_score(text: str, found: list[Concept]) -> float:
+    total = sum(c.weight for c in found) or 1.0
+    terms = _sentence_terms(text)
+    return sum(c.weight for c in found if c.terms & terms) / total
+
+
+def _clean(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _all_sentences(passage: Passage, doc_text: str, hit_rank: int) -> list[tuple[Sentence, int]]:
+    """Every sentence of a passage however short (a name, an e-mail address), with its block."""
+    out = []
+    for unit in units(passage.text):
+        if unit.is_furniture:
+            continue
+        for s, e in sentence_spans(passage.text, unit.start, unit.end):
+            clean = _clean(doc_text[passage.start + s:passage.start + e])
+            if clean and not addresses_assistant(clean) and not is_filler(clean):
+                out.append((Sentence(hit_rank, passage, passage.start + s, passage.start + e, clean), unit.block))
+    return out
+
+
+def _question_positions(clean: str, found: list[Concept]) -> list[tuple[int, int]]:
+    """Where the question's words stand in a sentence: (start, end) offsets."""
+    wanted = set().union(*(c.terms for c in found)) if found else set()
+    return [(m.start(), m.end()) for m in re.finditer(r"\w+", clean) if _sentence_terms(m.group()) & wanted]
+
+
+def _gap(value, position: tuple[int, int], clean: str) -> int:
+    """Words between a value and a question word."""
+    if value.start <= position[0] and position[1] <= value.end:
+        return -1  # the question's word is part of the value: 'welke stad' → 'de stad Roeselare'
+    a, b = (value.end, position[0]) if value.end <= position[0] else (position[1], value.start)
+    return len(clean[a:b].split()) if a < b else 0
+
+
+def _best_value(found_values, clean: str, found: list[Concept]):
+    """Of the values in a sentence, the one nearest a word of the question, and its gap in words."""
+    positions = _question_positions(clean, found)
+    if not positions:
+        return found_values[0], None
+    gaps = [(min(_gap(v, p, clean) for p in positions), i) for i, v in enumerate(found_values)]
+    gap, i = min(gaps)
+    return found_values[i], gap
+
+
+def fact_statement(hits: list[Hit], found: list[Concept], kind: str, language: str, texts,
+                   floor: float) -> Statement | None:
+    """The sentence of the retrieved passages that holds a value of the asked kind and best meets
+    the question, quoted with the lines of its block that belong to it; its lead names the value.
+
+    A sentence is judged by itself, by the lead-in lines of its block ('Voor alle vragen:' before a
+    name and an e-mail address) and, less, by its passage; a value right next to a word of the
+    question ('26 aankoopdoelstellingen', 'de stad Roeselare') counts extra."""
+    best = None
+    for rank, hit in enumerate(hits, start=1):
+        deadline.check()
+        doc = texts(hit.passage.doc_id)
+        listed = _all_sentences(hit.passage, doc, rank)
+        around = PASSAGE_SHARE * _text_score(hit.passage.index_text, found)
+        for i, (s, block) in enumerate(listed):
+            found_values = values.find(kind, s.clean)
+            if not found_values:
+                continue
+            lead_ins = [x.clean for x, b in listed[max(0, i - LEAD_IN_LINES):i] if b == block]
+            score = max([_text_score(s.clean, found), around,
+                         *(FACT_CONTEXT * _text_score(t, found) for t in lead_ins)])
+            value, gap = _best_value(found_values, s.clean, found)
+            if gap is not None and gap <= ADJACENT_WORDS:
+                score += ADJACENT_BONUS * (2 if gap < 0 else 1)
+            score += 0.08 / rank
+            if best is None or score > best[0]:
+                best = (score, i, listed, value, s)
+    if best is None or best[0] < floor:
+        return None
+    _, i, listed, value, s = best
+    block = listed[i][1]
+    first = i
+    if len(s.clean.split()) < MIN_SENTENCE_WORDS:
+        while first > 0 and listed[first - 1][1] == block and i - first < LEAD_IN_LINES:
+            first -= 1
+    last = i
+    while last + 1 < len(listed) and listed[last + 1][1] == block \
+            and len(listed[last + 1][0].clean.split()) <= SHORT_LINE_WORDS \
+            and len(listed[last][0].clean.split()) <= SHORT_LINE_WORDS:
+        last += 1
+    span = [x for x, _ in listed[first:last + 1]]
+    doc = texts(s.passage.doc_id)
+    shown = value.text.strip("()[] ")
+    lead = render("answer", language, "fact_lead", label=render("answer", language, f"kind_{kind}"), value=shown)
+    return Statement(s.passage, span[0].start, span[-1].end, [_clean(doc[span[0].start:span[-1].end])], lead)
+
+
+def _enumerations(passage: Passage, doc: str, following) -> list[tuple[lists.Enumeration, Passage, list]]:
+    """The enumerations of a passage: structured lists (followed into the next passages of the
+    same document while they run on) and enumerations inside one sentence."""
+    out = []
+    for e in lists.structured(passage.text):
+        segments = [(passage, [lists.Item(passage.start + it.start, passage.start + it.end, it.text) for it in e.items],
+                     passage.start + e.start, passage.start + e.end)]
+        nxt, count = passage, len(e.items)
+        while not e.complete and following is not None and (nxt := following(nxt)) is not None:
+            more = [m for m in lists.structured(nxt.text) if m.lead is None or m.lead.start == 0]
+            if not more:
+                break
+            m = more[0]
+            items = [lists.Item(nxt.start + it.start, nxt.start + it.end, it.text) for it in m.items]
+            segments.append((nxt, items, nxt.start + m.items[0].start, nxt.start + m.end))
+            count += len(items)
+            if m.complete or count >= lists.MAX_ITEMS:
+                break
+        out.append((e, passage, segments))
+    for unit in units(passage.text):
+        for s, t in sentence_spans(passage.text, unit.start, unit.end):
+            items = lists.inline(passage.text[s:t], passage.start + s)
+            if items:
+                e = lists.Enumeration(None, items, passage.start + s, passage.start + t)
+                out.append((e, passage, [(passage, items, passage.start + s, passage.start + t)]))
+    return out
+
+
+def list_statements(hits: list[Hit], found: list[Concept], language: str, texts, following,
+                    floor: float) -> list[Statement]:
+    """The enumeration of the retrieved passages that best meets the question, whole: one
+    statement per passage it spans, each item a line; the first leads with the count."""
+    best = None
+    for rank, hit in enumerate(hits, start=1):
+        deadline.check()
+        doc = texts(hit.passage.doc_id)
+        for e, passage, segments in _enumerations(hit.passage, doc, following):
+            if e.lead is None:  # an inline enumeration is judged by its sentence
+                score = _text_score(doc[e.start:e.end], found)
+            else:
+                items = " ".join(it.text for _, its, _, _ in segments for it in its)
+                score = max(_text_score(f"{passage.section} {e.context}", found), 0.5 * _text_score(items, found))
+            score += 0.08 / rank
+            if best is None or score > best[0]:
+                best = (score, segments)
+    if best is None or best[0] < floor:
+        return []
+    statements = []
+    for passage, items, start, end in best[1]:
+        statements.append(Statement(passage, start, end, [it.text for it in items]))
+    count = sum(len(s.lines) for s in statements)
+    statements[0].lead = render("answer", language, "list_lead", count=count)
+    return statements
+
+
+def _generic(sentences: list[Sentence], max_passages: int, texts) -> list[Statement]:
     chosen = with_context(select(sentences, max_passages), sentences)
-    if not chosen:
-        return Composition("")
-    # Group by passage (in order of first use); each run of adjacent sentences is one quote.
     order: list[str] = []
     groups: dict[str, list[Sentence]] = {}
     for s in chosen:
@@ -182,13 +343,41 @@ def compose(hits: list[Hit], found: list[Concept], language: str, texts, max_pas
     runs = [run for pid in order
             for run in sorted(_runs(sorted(groups[pid], key=lambda s: s.start), texts(groups[pid][0].passage.doc_id)),
                               key=lambda r: -max(s.score for s in r))]  # in a passage, the best-met sentence first
+    return [Statement(r[0].passage, r[0].start, r[-1].end, [" ".join(s.clean for s in r)]) for r in runs]
+
+
+def compose(hits: list[Hit], found: list[Concept], language: str, texts, max_passages: int,
+            analysis: Analysis | None = None, following=None) -> Composition:
+    """The answer's statements: for a fact question the sentence holding a value of the asked kind
+    first, for a list question the whole enumeration, then the best sentences of the passages.
+    `analysis` (advisor.answer.analysis) picks the composer and the intro; `following(passage)`
+    gives the next passage of the same document (a list is followed across passages). An English
+    answer ends with the glossary's English for the Dutch terms its quotes contain."""
+    kind = analysis.type if analysis else None
+    sentences = [s for rank, hit in enumerate(hits, start=1)
+                 for s in passage_sentences(hit.passage, texts(hit.passage.doc_id), rank)]
+    score_sentences(sentences, found)
+    top = max((s.score for s in sentences), default=0.0)
+    floor = max(0.1, TYPED_FLOOR * top)
+    typed: list[Statement] = []
+    if kind == "fact" and analysis.value_kind:
+        fact = fact_statement(hits, found, analysis.value_kind, language, texts, floor)
+        typed = [fact] if fact else []
+    elif kind == "list":
+        typed = list_statements(hits, found, language, texts, following, floor)
+    generic = [g for g in _generic(sentences, max_passages, texts)
+               if not any(g.passage.doc_id == t.passage.doc_id and g.start < t.end and t.start < g.end for t in typed)]
+    statements = (typed + generic)[:max(max_passages, len(typed))]
+    if not statements:
+        return Composition("")
     citations, lines = [], []
-    for n, run in enumerate(runs[:max_passages], start=1):  # at most ADVISOR_MAX_CITATIONS quotes
-        start, end = run[0].start, run[-1].end
-        citations.append(Citation.of(n, run[0].passage, texts(run[0].passage.doc_id)[start:end], start, end))
-        statement = " ".join(s.clean for s in run)
-        lines.append(f"- „{statement}” [{n}]" if language == "en" else f"- {statement} [{n}]")
-    intro = render("answer", language, f"intro_{question_type}" if question_type in TYPED_INTROS else "intro")
+    for n, st in enumerate(statements, start=1):  # at most ADVISOR_MAX_CITATIONS quotes (a whole list may need more)
+        doc = texts(st.passage.doc_id)
+        citations.append(Citation.of(n, st.passage, doc[st.start:st.end], st.start, st.end))
+        if st.lead:
+            lines.append(f"{st.lead} [{n}]")
+        lines.extend(f"- „{line}” [{n}]" if language == "en" else f"- {line} [{n}]" for line in st.lines)
+    intro = render("answer", language, f"intro_{kind}" if kind in TYPED_INTROS else "intro")
     text = intro + "\n\n" + "\n".join(lines)
     terms = gloss(" ".join(c.quote for c in citations)) if language == "en" else []
     if terms:

@@ -112,7 +112,8 @@ class Advisor:
             return advised
         deadline.check()
         composition = compose(hits[:self.settings.max_citations + 2], found, language,
-                              self.index.document_text, self.settings.max_citations, analyse(question).type)
+                              self.index.document_text, self.settings.max_citations, analyse(question),
+                              self.index.following)
         timings["compose"] = round((time.perf_counter() - retrieved) * 1000, 2)
         if not composition.citations:
             answer = self._refuse(language, "no passage sentence answers it", started, timings)

@@ -200,12 +200,20 @@ class Index:
         self.manifest = read_manifest(self.layout)
         self.passages = {p.id: p for p in read_passages(self.layout)}
         self.position = {pid: i for i, pid in enumerate(self.passages)}
+        self._ordered = list(self.passages.values())  # in document order, as ingest wrote them
         self.lexical = BM25Index.load(self.layout.lexical)
         self._texts: dict[str, str] = {}
 
     @property
     def documents(self) -> dict[str, dict]:
         return self.manifest["documents"]
+
+    def following(self, passage: Passage) -> Passage | None:
+        """The passage after `passage` in its document, or None at the document's end."""
+        order = self._ordered
+        at = self.position.get(passage.id)
+        nxt = order[at + 1] if at is not None and at + 1 < len(order) else None
+        return nxt if nxt is not None and nxt.doc_id == passage.doc_id else None
 
     def document_text(self, doc_id: str) -> str:
         if doc_id not in self._texts:

@@ -56,6 +56,8 @@ def _runs_on(previous: str, line: str) -> bool:
         return True
     if prev[-1] in _TERMINAL:
         return False
+    if prev[-1] in ",(":  # an enumeration broken over lines: 'Brugge, / Damme, Jabbeke'
+        return True
     return nxt[0].islower() or nxt[0] in "(,;&" or (prev.endswith("-") and nxt[0].isalpha())
 
 

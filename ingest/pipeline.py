@@ -32,7 +32,7 @@ from ingest.parsers import Limits, parse
 from ingest import versions
 from ingest.sources import DocumentSpec, resolve
 
-CHUNKER_VERSION = "structure-3"  # 3: over-long sentences cut at clause/word boundaries
+CHUNKER_VERSION = "structure-4"  # 3: over-long sentences cut at clause/word boundaries; 4: a line ending in a comma runs on
 
 
 @dataclass

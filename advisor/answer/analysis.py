@@ -48,9 +48,9 @@ _UNBOUNDED = re.compile(r"(?<!\\)(\.|\])[*+]")
 HEAD, TAIL = 200, 200
 
 
-def compile_patterns(source: str, section: str, patterns) -> tuple[re.Pattern, ...]:
-    """Case-insensitive regular expressions from a data file, each repeat bounded; a bad one
-    raises naming the file, the section and the pattern."""
+def compile_patterns(source: str, section: str, patterns, case: bool = False) -> tuple[re.Pattern, ...]:
+    """Regular expressions from a data file (case-insensitive unless `case`), each repeat bounded;
+    a bad one raises naming the file, the section and the pattern."""
     if not isinstance(patterns, list) or not patterns:
         raise ConfigError(f"{source} [{section}]: expected a non-empty list of patterns")
     compiled = []
@@ -59,7 +59,7 @@ def compile_patterns(source: str, section: str, patterns) -> tuple[re.Pattern, .
             raise ConfigError(f"{source} [{section}]: pattern {p!r} repeats a wildcard without bound; "
                               "write a bounded repeat such as {0,80}")
         try:
-            compiled.append(re.compile(p, re.IGNORECASE))
+            compiled.append(re.compile(p, 0 if case else re.IGNORECASE))
         except re.error as exc:
             raise ConfigError(f"{source} [{section}]: bad pattern {p!r}: {exc}") from None
     return tuple(compiled)
