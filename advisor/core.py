@@ -7,6 +7,7 @@ import time
 from advisor import deadline
 from advisor import intake as intake_module
 from advisor.advice import advise
+from advisor.answer import cards
 from advisor.answer.analysis import analyse
 from advisor.citations import CitationList
 from advisor.compose import compose
@@ -33,6 +34,8 @@ class Advisor:
         self.index = index or Index(settings.data_dir)
         self.retriever = HybridRetriever(self.index, settings)
         self.knowledge = knowledge()
+        # the concept cards, checked against the corpus and located in this index now, not per question
+        self.cards = cards.for_index(self.index)
         self.generator = get_generator(settings)
 
     def validate(self, question: str) -> str:

@@ -26,7 +26,7 @@ TOP_LEVEL = ("advisor", "ingest", "evals", "ui")
 # Every data file the code reads, by package (the modules that read them: knowledge/, text.py,
 # scope.py, query.py, phrases.py, prompting.py, ui/texts.py, evals/).
 READ_AT_RUN_TIME = {
-    "advisor.knowledge": ["framework.toml", "criteria.toml", "legal.toml"],
+    "advisor.knowledge": ["framework.toml", "criteria.toml", "legal.toml", "concept_cards.toml"],
     "advisor.resources": ["stopwords_nl.txt", "stopwords_en.txt", "glossary_en_nl.tsv", "domain_terms.txt",
                           "steering_patterns.txt", "offtopic_patterns.txt", "addressing_patterns.txt"],
     "advisor.prompts": ["advice.toml", "llm.toml"],

@@ -6,6 +6,8 @@ Unknown keys, missing fields, repeated ids and references to ids that do not exi
 legal cards, product groups and ambitions, a jurisdiction's reservation card, ...) raise a
 KnowledgeError at load that names the file and the entry. Whether each evidence anchor exists
 verbatim in the corpus is checked by the tests and, at run time, when a citation is made.
+The concept cards beside them (concept_cards.toml) are loaded by advisor/answer/cards.py, which
+checks their anchors against the corpus at load.
 """
 
 from __future__ import annotations
