@@ -41,6 +41,18 @@ def is_filler(sentence: str) -> bool:
     return any(p.search(folded) for p in _filler())
 
 
+@lru_cache(maxsize=1)
+def _defining() -> tuple[re.Pattern, ...]:
+    data = tomllib.loads(read_text("advisor.resources", "definitions.toml"))
+    return compile_patterns("advisor/resources/definitions.toml", "defining", data.get("defining", {}).get("patterns"))
+
+
+def defines(sentence: str) -> bool:
+    """Whether a sentence says what something is ('… betekent dat …', 'Dit heet social return.')."""
+    folded = " ".join(fold(sentence).split())
+    return any(p.search(folded) for p in _defining())
+
+
 @dataclass
 class Sentence:
     hit_rank: int
@@ -170,6 +182,7 @@ ADJACENT_WORDS = 1      # a value at most this many words from a question word�
 ADJACENT_BONUS = 0.25   # …counts this much extra
 HEAD_WORDS = 12         # the words before a list that may name what it lists…
 HEAD_BONUS = 0.3        # …and what naming it counts
+DEFINING_BONUS = 0.2    # a definition answer's sentence that says what something is
 RUN_ON_SENTENCES = 2    # sentences after one that announces a list ('diverse contracten')
 
 
@@ -385,16 +398,22 @@ def _run_on(st: Statement, sentences: list[Sentence], doc: str) -> Statement:
 
 
 def compose(hits: list[Hit], found: list[Concept], language: str, texts, max_passages: int,
-            analysis: Analysis | None = None, following=None) -> Composition:
+            analysis: Analysis | None = None, following=None, card=None) -> Composition:
     """The answer's statements: for a fact question the sentence holding a value of the asked kind
     first, for a list question the whole enumeration, then the best sentences of the passages.
     `analysis` (advisor.answer.analysis) picks the composer and the intro; `following(passage)`
-    gives the next passage of the same document (a list is followed across passages). An English
-    answer ends with the glossary's English for the Dutch terms its quotes contain."""
+    gives the next passage of the same document (a list is followed across passages); `card`
+    (advisor.answer.cards.lead) opens a definition answer with the concept card's summary, its
+    anchors cited first. An English answer ends with the glossary's English for the Dutch terms its
+    quotes contain."""
     kind = analysis.type if analysis else None
     sentences = [s for rank, hit in enumerate(hits, start=1)
                  for s in passage_sentences(hit.passage, texts(hit.passage.doc_id), rank)]
     score_sentences(sentences, found)
+    if kind == "definition":  # a sentence that meets the question and says what it is leads
+        for s in sentences:
+            if s.score > 0.1 and defines(s.clean):
+                s.score += DEFINING_BONUS
     top = max((s.score for s in sentences), default=0.0)
     floor = max(0.1, TYPED_FLOOR * top)
     typed: list[Statement] = []
@@ -408,11 +427,15 @@ def compose(hits: list[Hit], found: list[Concept], language: str, texts, max_pas
         generic[0] = _run_on(generic[0], sentences, texts(generic[0].passage.doc_id))
     generic = [g for g in generic
                if not any(g.passage.doc_id == t.passage.doc_id and g.start < t.end and t.start < g.end for t in typed)]
-    statements = (typed + generic)[:max(max_passages, len(typed))]
-    if not statements:
+    carded = list(card.citations) if card else []
+    if carded:  # a quote the card already cites is not shown twice
+        generic = [g for g in generic if not any(g.passage.doc_id == c.doc_id and g.start < c.end and c.start < g.end
+                                                 for c in carded)]
+    statements = (typed + generic)[:max(max_passages - len(carded), len(typed), 1 if not carded else 0)]
+    if not statements and not carded:
         return Composition("")
-    citations, lines = [], []
-    for n, st in enumerate(statements, start=1):  # at most ADVISOR_MAX_CITATIONS quotes (a whole list may need more)
+    citations, lines = list(carded), list(card.lines) if card else []
+    for n, st in enumerate(statements, start=len(carded) + 1):  # at most ADVISOR_MAX_CITATIONS quotes (a whole list may need more)
         doc = texts(st.passage.doc_id)
         citations.append(Citation.of(n, st.passage, doc[st.start:st.end], st.start, st.end))
         if st.lead:

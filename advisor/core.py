@@ -111,9 +111,10 @@ class Advisor:
             advised.timings_ms = Timings(**timings)
             return advised
         deadline.check()
+        analysis = analyse(question)
         composition = compose(hits[:self.settings.max_citations + 2], found, language,
-                              self.index.document_text, self.settings.max_citations, analyse(question),
-                              self.index.following)
+                              self.index.document_text, self.settings.max_citations, analysis,
+                              self.index.following, cards.lead(analysis, language, self.index))
         timings["compose"] = round((time.perf_counter() - retrieved) * 1000, 2)
         if not composition.citations:
             answer = self._refuse(language, "no passage sentence answers it", started, timings)
