@@ -183,6 +183,7 @@ ADJACENT_BONUS = 0.25   # …counts this much extra
 HEAD_WORDS = 12         # the words before a list that may name what it lists…
 HEAD_BONUS = 0.3        # …and what naming it counts
 DEFINING_BONUS = 0.2    # a definition answer's sentence that says what something is
+STEP_PASSAGES = 2       # passages without a step title that a list of steps is followed through
 RUN_ON_SENTENCES = 2    # sentences after one that announces a list ('diverse contracten')
 
 
@@ -300,11 +301,14 @@ def _shift(items, passage: Passage) -> list[lists.Item]:
 def _continue(e: lists.Enumeration, passage: Passage, following) -> list[tuple[Passage, list, int, int]]:
     """The segments of a list that runs on past its passage: items in the next passages of the
     same document (more rows or bullets at the start, or the remaining announced steps)."""
-    segments, nxt, count = [], passage, len(e.items)
+    segments, nxt, count, passed = [], passage, len(e.items), 0
     while not e.complete and following is not None and count < lists.MAX_ITEMS and (nxt := following(nxt)):
-        if e.wanted:
+        if e.wanted:  # steps: the body of a step may fill a passage of its own
             items = lists.step_titles(nxt.text, e.wanted - count)
             done = count + len(items) >= e.wanted
+            passed += not items
+            if not items and passed <= STEP_PASSAGES:
+                continue
         else:
             more = [m for m in lists.structured(nxt.text) if m.lead is None or m.lead.start == 0]
             items = more[0].items if more else []
@@ -363,7 +367,8 @@ def list_statements(hits: list[Hit], found: list[Concept], head: str, language: 
     statements = []
     for passage, items, start, end in best[1]:
         doc = texts(passage.doc_id)
-        statements.append(Statement(passage, start, end, [it.text for it in items] or [_clean(doc[start:end])]))
+        shown = [lists.bare(_clean(doc[it.start:it.end])) for it in items]  # verbatim, white space collapsed
+        statements.append(Statement(passage, start, end, shown or [_clean(doc[start:end])]))
     count = sum(len(items) for _, items, _, _ in best[1])
     if count:
         statements[0].lead = render("answer", language, "list_lead", count=count)

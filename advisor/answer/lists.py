@@ -49,6 +49,11 @@ class Enumeration:
     wanted: int | None = None   # the number of steps the lead announces ('in vier stappen')
 
 
+def bare(line: str) -> str:
+    """A list line without its bullet, number or heading mark."""
+    return _MARK.sub("", line.lstrip("# "), count=1)
+
+
 def _item(unit: Unit) -> Item:
     mark = _MARK.match(unit.clean)
     text = unit.clean[mark.end():] if mark else unit.clean
@@ -106,7 +111,7 @@ def structured(text: str) -> list[Enumeration]:
 def enumerates(sentence: str) -> bool:
     """Whether a sentence runs an enumeration of short phrases: 'a, b en c'."""
     parts = sentence.split(", ")
-    return len(parts) >= MIN_ITEMS and bool(_LAST_JOIN.search(parts[-1])) \
+    return len(parts) + 1 >= MIN_ITEMS and bool(_LAST_JOIN.search(parts[-1])) \
         and all(len(p.split()) <= INLINE_ITEM_WORDS for p in parts[1:-1])
 
 

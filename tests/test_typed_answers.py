@@ -1,0 +1,124 @@
+"""Typed composers (issue "Answers that answer"): values of the asked kind, whole lists, announced
+steps, definitions. Unit checks of the recognisers on text written here, then the real advisor on
+the bundled corpus with questions that are not in the evaluation sets."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from advisor.answer import lists, values
+from advisor.answer.analysis import analyse
+from advisor.errors import ConfigError
+
+
+@pytest.mark.parametrize("kind, text, expected", [
+    ("contact", "Voor alle vragen: Jan Peeters jan.peeters@example.be 050 12 34 56", ["jan.peeters@example.be", "050 12 34 56"]),
+    ("percentage", "De stad wijst 12 procent toe, en later 40%.", ["12 procent", "40%"]),
+    ("amount", "Jaarlijks gaat er ca. € 3 miljard naar, boven € 139.000 geldt iets anders.", ["ca. € 3 miljard", "€ 139.000"]),
+    ("date", "Op vrijdag 4 oktober en eind 2021 werd het goedgekeurd.", ["vrijdag 4 oktober", "eind 2021"]),
+    ("person", "Het artikel is van Marie Van der Berg.", ["Marie Van der Berg"]),
+    ("place", "De stad Kortrijk is de trekker.", ["stad Kortrijk"]),
+])
+def test_values_of_each_kind_are_found_verbatim(kind, text, expected):
+    found = values.find(kind, text)
+    assert [v.text for v in found] == expected
+    assert all(text[v.start:v.end].strip() == v.text for v in found)
+
+
+def test_value_patterns_are_validated_at_load():
+    with pytest.raises(ConfigError, match="values.toml.*missing"):
+        values.load_values("[percentage]\npatterns = ['%']\n")
+    good = "\n".join(f"[{k}]\npatterns = ['x']" for k in ("percentage", "contact", "date", "amount", "number",
+                                                         "person", "organisation", "place"))
+    assert values.load_values(good)
+    with pytest.raises(ConfigError, match="without bound"):
+        values.load_values(good.replace("[place]\npatterns = ['x']", "[place]\npatterns = ['in .*']"))
+
+
+NUMBERED_TABLE = """AMBITIE X.1: We doen iets
+
+Naam productgroep Streefwaarden
+
+1 Eerste groep
+
+30% minder tegen 2030.
+
+2 Tweede groep
+
+3 Derde groep (met uitleg)
+
+Wat volgt er nu?
+"""
+
+
+def test_numbered_rows_of_a_table_are_one_list_with_the_other_columns_skipped():
+    [found] = lists.structured(NUMBERED_TABLE)
+    assert [i.text for i in found.items] == ["Eerste groep", "Tweede groep", "Derde groep (met uitleg)"]
+    assert found.complete and "AMBITIE X.1" in found.context
+    assert NUMBERED_TABLE[found.start:found.end].startswith("Naam productgroep")
+
+
+def test_a_list_at_the_end_of_the_text_may_run_on():
+    [found] = lists.structured("Dit zijn de punten:\n• een\n• twee\n• drie\n")
+    assert [i.text for i in found.items] == ["een", "twee", "drie"] and not found.complete
+
+
+def test_enumerations_inside_a_sentence():
+    sentence = "Vijf steden (Gent, Aalst, Hasselt, Genk en Mol) deden mee."
+    assert [i.text for i in lists.inline(sentence)] == ["Gent", "Aalst", "Hasselt", "Genk", "Mol"]
+    assert lists.inline("Wij (de stad) doen mee.") == []
+    assert lists.enumerates("Ze kiezen het maaien van bermen, het snoeien van hagen en het vegen van pleinen.")
+    assert not lists.enumerates("Dit is een gewone zin, zonder opsomming.")
+
+
+def test_announced_steps_are_the_title_lines_after_the_heading():
+    text = ("In drie stappen naar een plan\n\nMaak een analyse\n\nEerst kijk je wat er is.\n\n"
+            "TIP – Lees ook de gids\n\nKies een partner\n\nDan zoek je samen.\n\nStart klein\n\nTot slot.\n")
+    [found] = lists.stepped(text)
+    assert found.wanted == 3 and [i.text for i in found.items] == ["Maak een analyse", "Kies een partner", "Start klein"]
+    assert lists.announced("In 4 steps to a policy") == 4 and lists.announced("Een stap vooruit") is None
+
+
+def test_step_cues_are_validated_at_load():
+    with pytest.raises(ConfigError, match="group named `n`"):
+        lists.load_steps("[steps]\npatterns = ['stappen']\n[numbers]\ntwee = 2\n[announce]\npatterns = ['x']\n")
+    with pytest.raises(ConfigError, match="numbers"):
+        lists.load_steps("[steps]\npatterns = ['(?P<n>\\\\d) stappen']\n[numbers]\ntwee = 'twee'\n")
+
+
+def _statements(answer) -> list[str]:
+    return [line for line in answer.answer.splitlines() if re.search(r"\[\d+\]\s*$", line)]
+
+
+def test_a_fact_answer_leads_with_the_value_it_asks_for(advisor):
+    result = advisor.ask("Hoeveel procent van zijn onderhoudsbudget geeft Hasselt aan de sociale economie?")
+    first = _statements(result)[0]
+    assert first.startswith("Percentage: 15 procent [1]")
+    assert "15 procent" in result.citations[0].quote
+
+
+def test_a_list_answer_shows_every_row_with_its_count(advisor):
+    result = advisor.ask("Welke productgroepen horen bij ambitie C1 over minder nieuwe materialen?")
+    lines = result.answer.splitlines()
+    assert "De bronnen noemen er 7: [1]" in lines
+    for row in ("Basis afwerking gebouwen", "Verpakkingen", "Kantoorinrichting"):
+        assert f"- {row} [1]" in lines
+        assert row in result.citations[0].quote
+
+
+def test_announced_steps_are_shown_whole_across_passages(advisor):
+    result = advisor.ask("Wat zijn de stappen naar een succesvol sociaal inkoopbeleid volgens De Normaalste Zaak?")
+    shown = result.answer
+    for step in ("Zorg voor commitment vanuit het bestuur", "Enthousiasmeer je directe collega’s",
+                 "Probeer de methode uit en start een proeftuin met een leverancier/opdrachtnemer"):
+        assert step in shown
+    assert "De bronnen noemen er 4:" in shown
+
+
+def test_an_english_list_answer_says_its_count_in_english(advisor):
+    result = advisor.ask("Which municipalities of the Bruges region approved the sustainable purchasing framework?")
+    assert analyse("Which municipalities of the Bruges region approved the framework?").type == "list"
+    assert "The sources name 10 items: [1]" in result.answer.splitlines()
+    assert "„Zuienkerke” [1]" in result.answer
