@@ -66,9 +66,13 @@ def contract(case: dict, answer: Answer) -> bool:
 
 
 def carried(case: dict, answer: Answer) -> bool:
-    """The intake marks exactly the fields the case says come from earlier turns."""
+    """The intake marks the fields the case says come from earlier turns, and no other contract field.
+    The jurisdiction is the buyer's, read from cues the intake set measures (a Flemish word such as
+    'maatwerkbedrijf' counts there, not in this set): marking it carried is required when the case
+    expects it and not held against an answer otherwise."""
     marked = set(getattr(answer.intake, "carried", None) or []) if answer.intake is not None else set()
-    return marked == set(case["expect"]["carried"])
+    expected = set(case["expect"]["carried"])
+    return expected <= marked and marked - {"jurisdiction"} <= expected
 
 
 def no_leak(case: dict, answer: Answer) -> bool | None:
