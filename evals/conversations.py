@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import tempfile
+import tomllib
 from collections import defaultdict
 from pathlib import Path
 
@@ -123,6 +124,16 @@ def table(cases: list[dict], answers: list[Answer]) -> dict[str, dict[str, float
             rows[kind]["case"].append(passed(results))
     return {k: {m: (sum(v) / len(v) if (v := rows[k].get(m)) else None) for m in (*CHECKS, "case")}
             for k in (*KINDS, "all") if k in rows}
+
+
+def floor(split: str = "test") -> float:
+    """The conversation score the split must reach (evals/thresholds.toml [suites.conversations.<split>])."""
+    path = folder("evals") / "thresholds.toml"
+    table = tomllib.loads(path.read_text(encoding="utf-8")).get("suites", {}).get("conversations", {})
+    if "conversation_score" not in table.get(split, {}):
+        raise KeyError(f"{path}: no [suites.conversations.{split}] conversation_score; add one "
+                       "(the score the split reaches now)")
+    return float(table[split]["conversation_score"])
 
 
 def load(split: str | None) -> list[dict]:
