@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from advisor import deadline
+from advisor import conversation, deadline
 from advisor import intake as intake_module
 from advisor.advice import advise
 from advisor.answer import cards
@@ -22,10 +22,9 @@ from advisor.model import Answer, Timings, Validation
 from advisor.phrases import render
 from advisor.retrieval import Hit, HybridRetriever
 from advisor.scope import in_domain, is_offtopic_task, is_steering
-from advisor.text import content_words, detect_language
+from advisor.text import detect_language
 
 COVERAGE_PASSAGES = 3
-FOLLOW_UP_WORDS = 6
 
 
 class Advisor:
@@ -65,13 +64,15 @@ class Advisor:
             budget -= len(content)
         return kept[::-1]
 
+    def turn(self, question: str, history: list[dict] | None) -> conversation.Turn:
+        """The question read in its conversation (the asker's earlier turns): follow-up or new subject,
+        same contract or another one."""
+        earlier = [h["content"] for h in history or () if h.get("role") == "user" and h.get("content")]
+        return conversation.relate(question, earlier, self.knowledge)
+
     def retrieval_query(self, question: str, history: list[dict] | None) -> str:
-        """A short follow-up is searched together with the asker's previous question."""
-        if history and len(content_words(question)) < FOLLOW_UP_WORDS:
-            previous = [h.get("content", "") for h in history if h.get("role") == "user" and h.get("content")]
-            if previous:
-                return f"{previous[-1]}\n{question}"
-        return question
+        """A follow-up is searched together with the turn it follows; a new subject alone."""
+        return self.turn(question, history).retrieval_query()
 
     def search(self, query: str, k: int | None = None) -> list[Hit]:
         query = self.validate(query)
@@ -86,7 +87,8 @@ class Advisor:
             return self._refuse(language, "steering", started, {})
         if is_offtopic_task(question):
             return self._refuse(language, "off-topic task", started, {})
-        query = self.retrieval_query(question, history)
+        turn = self.turn(question, history)
+        query = turn.retrieval_query()
         deadline.check()
         hits = self.retriever.search(query, max(self.settings.top_k, self.settings.max_citations + 2), language)
         retrieved = time.perf_counter()
@@ -97,12 +99,12 @@ class Advisor:
                      for h in hits[:COVERAGE_PASSAGES]), default=0.0)
         threshold = (self.settings.domain_refusal_threshold if in_domain(query)
                      else self.settings.refusal_threshold)
-        if not hits or share < threshold:
+        if (not hits or share < threshold) and not self._advises_known_group(turn, intake):
             answer = self._refuse(language, "not covered by the sources", started, timings)
             answer.coverage = share
             return answer
         deadline.check()
-        advised = self._advise(question, history, intake, language)
+        advised = self._advise(turn, intake, language)
         if advised is not None:
             timings["compose"] = round((time.perf_counter() - retrieved) * 1000, 2)
             advised.coverage = share
@@ -121,7 +123,7 @@ class Advisor:
             answer.coverage = share
             return answer
         answer = Answer(answer=composition.answer, language=language, refused=False,
-                        citations=composition.citations, coverage=share)
+                        citations=composition.citations, coverage=share, intake=self._carried_intake(turn))
         answer = self._with_llm(answer, question, hits, language, timings)
         timings["total"] = round((time.perf_counter() - started) * 1000, 2)
         answer.timings_ms = Timings(**timings)
@@ -177,12 +179,13 @@ class Advisor:
             yield "delta", line
         yield "final", answer
 
-    def _advise(self, question: str, history: list[dict] | None, explicit: dict | None, language: str) -> Answer | None:
-        """The advisory answer for reservation and criteria questions; None for other questions."""
-        contract = intake_module.build(question, history, explicit, self.knowledge)
-        reservation = intake_module.asks_reservation(question, history)
-        wants_menu = contract.product_group is not None and (
-            intake_module.asks_criteria(question) or intake_module.declines_reservation(question))
+    def _advise(self, turn: conversation.Turn, explicit: dict | None, language: str) -> Answer | None:
+        """The advisory answer for reservation and criteria questions (asked now, or asked again by a
+        follow-up); None for other questions."""
+        question = turn.question
+        contract = turn.intake(explicit, self.knowledge)
+        reservation = "reservation" in turn.asks
+        wants_menu = contract.product_group is not None and "criteria" in turn.asks
         if not (reservation or wants_menu or explicit):
             return None
         citations = CitationList(self.index, self.settings.max_advice_citations)
@@ -191,6 +194,22 @@ class Advisor:
         if not citations.items:
             return None  # nothing in this index supports an advice: fall back to the passages
         return self._advice_answer(result, citations, language)
+
+    def _advises_known_group(self, turn: conversation.Turn, explicit: dict | None) -> bool:
+        """A verdict or menu asked for a product group the knowledge files know is answered from them
+        (with their corpus citations) even when the question's own words are rare in the passages
+        ('laptops', 'relatiegeschenken')."""
+        if not turn.asks:
+            return False
+        return turn.intake(explicit, self.knowledge).product_group is not None
+
+    def _carried_intake(self, turn: conversation.Turn):
+        """For a follow-up answered from the passages: the contract it goes on with, when earlier turns
+        described one (so the asker sees what the advisor still holds)."""
+        if not turn.same_contract:
+            return None
+        contract = turn.intake(None, self.knowledge)
+        return contract.summary(self.knowledge) if contract.carried else None
 
     def suggest(self, explicit: dict, language: str = "nl", reservation: bool = False) -> Answer:
         """The criteria menu (and, with `reservation`, the verdict) for a structured intake."""

@@ -46,6 +46,7 @@ class Intake:
     jurisdiction_assumed: bool = False
     non_eu_products: bool | None = None
     other_groups: list[str] = field(default_factory=list)
+    carried: list[str] = field(default_factory=list)   # FIELDS whose value came from earlier turns
 
     FIELDS = ("product_group", "value_eur", "duration_months", "framework_agreement", "lots", "jurisdiction",
               "non_eu_products")
@@ -155,18 +156,20 @@ def extract(text: str, kb: Knowledge | None = None) -> Intake:
 def build(question: str, history: list[dict] | None = None, explicit: dict | None = None,
           kb: Knowledge | None = None) -> Intake:
     """Intake from the conversation (oldest first), the question, then explicit fields."""
-    intake = Intake()
+    earlier = Intake()
     for turn in history or ():
         if turn.get("role") == "user" and turn.get("content"):
-            intake = intake.merged(extract(turn["content"], kb))
-    intake = intake.merged(extract(question, kb))
+            earlier = earlier.merged(extract(turn["content"], kb))
+    now = extract(question, kb)
     if explicit:
         unknown = set(explicit) - set(Intake.FIELDS)
         if unknown:
             raise ValueError(f"unknown intake fields {sorted(unknown)}; known: {', '.join(Intake.FIELDS)}")
-        intake = intake.merged(Intake(**{k: v for k, v in explicit.items() if v is not None}))
+        now = now.merged(Intake(**{k: v for k, v in explicit.items() if v is not None}))
         if explicit.get("value_eur") is not None:
-            intake.value_basis = "total"
+            now.value_basis = "total"
+    intake = earlier.merged(now)
+    intake.carried = carried_fields(earlier, now)
     if intake.value_basis == "per year" and intake.value_eur and intake.duration_months:
         intake.value_eur = round(intake.value_eur * intake.duration_months / 12, 2)
         intake.value_basis = "total (per year × duration)"
@@ -175,20 +178,21 @@ def build(question: str, history: list[dict] | None = None, explicit: dict | Non
     return intake
 
 
+def carried_fields(earlier: Intake, now: Intake) -> list[str]:
+    """The fields the earlier turns said and the current question (with explicit fields) leaves open
+    or only repeats ('coffee' in a follow-up on the same catering contract)."""
+    return [f for f in Intake.FIELDS if getattr(earlier, f) is not None and getattr(now, f) in (None, getattr(earlier, f))]
+
+
 def declines_reservation(question: str) -> bool:
     """The buyer says they will not reserve ('We reserveren niet; welke criteria ...')."""
     return bool(knowledge().cues["declines_reservation"].search(question))
 
 
-def asks_reservation(question: str, history: list[dict] | None = None) -> bool:
-    """A reservation question, or a follow-up in a conversation that asked one."""
-    if declines_reservation(question):
-        return False
-    asks = knowledge().cues["asks_reservation"]
-    if asks.search(question):
-        return True
-    previous = [t["content"] for t in history or () if t.get("role") == "user" and t.get("content")]
-    return bool(previous) and len(question.split()) <= 12 and bool(asks.search(previous[-1]))
+def asks_reservation(question: str) -> bool:
+    """The question itself asks whether the contract may be reserved (a follow-up that asks it again
+    is read in its conversation: advisor/conversation.py)."""
+    return not declines_reservation(question) and bool(knowledge().cues["asks_reservation"].search(question))
 
 
 def asks_criteria(question: str) -> bool:

@@ -111,7 +111,7 @@ class Intake(BaseModel):
         "framework_agreement": None, "lots": None, "jurisdiction": "be", "jurisdiction_assumed": True,
         "non_eu_products": None, "other_groups": [], "product_group_name": "schoonmaak",
         "reservation_priority_group": True, "above_threshold": False, "threshold_eur": 143000.0,
-        "missing": []}]})
+        "missing": [], "carried": []}]})
 
     product_group: str | None = Field(None, description="A product-group id from GET /v1/criteria.")
     value_eur: float | None = Field(None, description="Estimated value in euro, excluding VAT.")
@@ -130,6 +130,8 @@ class Intake(BaseModel):
     above_threshold: bool | None = Field(None, description="Whether the value is above the European threshold.")
     threshold_eur: float = Field(description="The European threshold the value is compared with.")
     missing: list[str] = Field(default_factory=list, description="Fields the advisor would like to know.")
+    carried: list[str] = Field(default_factory=list, description="Fields taken from earlier turns of the "
+                                                                 "conversation (the current question left them open).")
 
 
 class Validation(BaseModel):
