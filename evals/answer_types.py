@@ -93,6 +93,28 @@ METRICS = {"gold in quote": gold_in_quote, "fact first": fact_first, "list compl
            "filler rate": filler_rate, "English prose": english_prose}
 
 
+def floors(split: str = "test") -> dict[str, float]:
+    """The per-metric floors of the "all" row (evals/thresholds.toml [suites.answer_types.<split>])."""
+    import tomllib
+
+    path = folder("evals") / "thresholds.toml"
+    table = tomllib.loads(path.read_text(encoding="utf-8")).get("suites", {}).get("answer_types", {}).get(split)
+    if not table or set(table) - set(METRICS):
+        raise KeyError(f"{path}: [suites.answer_types.{split}] needs floors named after the metrics "
+                       f"({', '.join(METRICS)})")
+    return {k: float(v) for k, v in table.items()}
+
+
+def out_of_bounds(row: dict[str, float | None], limits: dict[str, float]) -> list[str]:
+    """The metrics of `row` below their floor (filler rate: above its ceiling)."""
+    failing = []
+    for name, limit in limits.items():
+        value = row.get(name)
+        if value is None or (value > limit if name == "filler rate" else value < limit):
+            failing.append(f"{name}: {value} (limit {limit})")
+    return failing
+
+
 def load(split: str | None) -> list[dict]:
     rows = read_jsonl(folder("evals") / "sets" / "answer_types.jsonl")
     return [r for r in rows if split in (None, r["split"])]

@@ -46,3 +46,12 @@ def test_english_prose_needs_english_of_its_own():
     assert m.english_prose(LIST, frame_only) == 0.0
     assert m.english_prose(LIST, prose) == 1.0
     assert m.english_prose(FACT, prose) is None
+
+
+def test_the_test_split_meets_the_per_type_floors(advisor):
+    """The CI gate of what users see: the "all" row of the test split against
+    evals/thresholds.toml [suites.answer_types.test]."""
+    items = m.load("test")
+    answers = [advisor.ask(i["question"]) for i in items]
+    row = m.table(items, answers)["all"]
+    assert not m.out_of_bounds(row, m.floors("test")), row
