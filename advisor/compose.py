@@ -450,5 +450,5 @@ def compose(hits: list[Hit], found: list[Concept], language: str, texts, max_pas
     text = intro + "\n\n" + "\n".join(lines)
     terms = gloss(" ".join(c.quote for c in citations)) if language == "en" else []
     if terms:
-        text += "\n\n" + render("answer", language, "terms", terms="; ".join(f"{nl} = {en}" for nl, en in terms))
+        text += "\n\n" + render("answer", language, "terms", terms="; ".join(f"“{nl}” = {en}" for nl, en in terms))
     return Composition(text, citations)

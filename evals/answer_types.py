@@ -25,6 +25,8 @@ from evals.golden import read_jsonl
 
 MARKER = re.compile(r"\[\d+\]")
 QUOTED = re.compile(r"[„“\"‘][^„“”\"’]*[”\"’]")
+# A quoted statement, whole to its marker (a Dutch quote may hold ’ or “…” of its own)
+STATEMENT_QUOTE = re.compile(r"„[^\n]*”(?=\s*\[\d+\])")
 TYPES = ("definition", "list", "comparison", "fact", "procedure")
 
 
@@ -83,7 +85,7 @@ def english_prose(item: dict, answer: Answer) -> float | None:
         return None
     from advisor.phrases import phrases
 
-    own = QUOTED.sub(" ", MARKER.sub(" ", answer.answer))
+    own = QUOTED.sub(" ", MARKER.sub(" ", STATEMENT_QUOTE.sub(" ", answer.answer)))
     for fixed in phrases("answer")["en"].values():
         own = own.replace(fixed, " ")
     return float(not answer.refused and len(own.split()) >= 4 and detect_language(own) == "en")

@@ -81,7 +81,7 @@ def test_english_question_gets_english_frame_and_dutch_quotes(advisor):
     assert result["answer"].splitlines()[0] in frames  # the English frame of its question type
     assert any("onderaanneming" in c["quote"] for c in result["citations"])
     glossed = result["answer"].splitlines()[-1]
-    assert glossed.startswith("In English") and "onderaanneming = subcontracting" in glossed
+    assert glossed.startswith("In English") and "“onderaanneming” = subcontracting" in glossed
 
 
 def test_injection_in_the_question_is_refused(advisor):

@@ -55,3 +55,15 @@ def test_the_test_split_meets_the_per_type_floors(advisor):
     answers = [advisor.ask(i["question"]) for i in items]
     row = m.table(items, answers)["all"]
     assert not m.out_of_bounds(row, m.floors("test")), row
+
+
+def test_english_prose_ignores_a_dutch_quote_that_holds_apostrophes_or_quotes():
+    """A quote such as „Betrek je collega’s bij de “kick-off” …” is removed whole: only the
+    answer's own words are judged."""
+    item = {"type": "list", "language": "en"}
+    quote = "Betrek je collega’s van de afdeling inkoop bij de “kick-off” en organiseer een bijeenkomst"
+    dutch_only = _answer(f"- „{quote}” [1]\n- „{quote}” [1]", [quote], language="en")
+    with_lead = _answer(f"The sources name 2 steps to take with your colleagues: [1]\n- „{quote}” [1]", [quote],
+                        language="en")
+    assert m.english_prose(item, dutch_only) == 0.0
+    assert m.english_prose(item, with_lead) == 1.0
