@@ -184,6 +184,8 @@ HEAD_WORDS = 12         # the words before a list that may name what it lists…
 HEAD_BONUS = 0.3        # …and what naming it counts
 DEFINING_BONUS = 0.2    # a definition answer's sentence that says what something is
 STEP_PASSAGES = 2       # passages without a step title that a list of steps is followed through
+SIDE_FLOOR = 0.3        # a comparison side's best sentence meets at least this share of the side
+SIDE_CITATIONS = 2      # a side's card is used when its anchors are at most this many quotes
 RUN_ON_SENTENCES = 2    # sentences after one that announces a list ('diverse contracten')
 
 
@@ -402,15 +404,96 @@ def _run_on(st: Statement, sentences: list[Sentence], doc: str) -> Statement:
     return Statement(st.passage, st.start, after[-1].end, [" ".join([*st.lines, *(s.clean for s in after)])], st.lead)
 
 
+@dataclass
+class Side:
+    """One side of a comparison: its words, the passages retrieved for it alone, its concepts,
+    and `card(first)`, its concept card's lead numbered from `first` (or None)."""
+
+    label: str
+    hits: list[Hit]
+    found: list[Concept]
+    card: object = None
+
+
+def _render(statements: list[Statement], first: int, language: str, texts) -> tuple[list[str], list[Citation]]:
+    lines, citations = [], []
+    for n, st in enumerate(statements, start=first):
+        doc = texts(st.passage.doc_id)
+        citations.append(Citation.of(n, st.passage, doc[st.start:st.end], st.start, st.end))
+        if st.lead:
+            lines.append(f"{st.lead} [{n}]")
+        lines.extend(f"- „{line}” [{n}]" if language == "en" else f"- {line} [{n}]" for line in st.lines)
+    return lines, citations
+
+
+def _side_statement(side: Side, texts, taken: list[Statement]) -> Statement | None:
+    """The sentence of a side's own passages that best meets it, preferring one that says what it is."""
+    sentences = [s for rank, hit in enumerate(side.hits, start=1)
+                 for s in passage_sentences(hit.passage, texts(hit.passage.doc_id), rank)]
+    score_sentences(sentences, side.found)
+    for s in sentences:
+        if s.score > 0.1 and defines(s.clean):
+            s.score += DEFINING_BONUS
+    free = [s for s in sentences if not any(_overlaps(s, t) for t in taken)]
+    best = max(free, key=lambda s: (s.score, -s.hit_rank), default=None)
+    if best is None or best.score < SIDE_FLOOR:
+        return None
+    return Statement(best.passage, best.start, best.end, [best.clean])
+
+
+def _overlaps(x, y) -> bool:
+    return x.passage.doc_id == y.passage.doc_id and x.start < y.end and y.start < x.end
+
+
+def compare(sides: list[Side], sentences: list[Sentence], language: str, texts, max_passages: int) -> Composition | None:
+    """A comparison answered side by side: for each side its concept card's summary or the sentence
+    of its own passages that best says what it is, then a sentence of the question's passages that
+    meets both sides. None when a side has nothing (the question is then answered as any other)."""
+    lines, citations, taken = [], [], []
+    for side in sides:
+        part = [render("answer", language, "side", side=side.label)]
+        lead = side.card(len(citations) + 1) if side.card else None
+        if lead is not None and len(lead.citations) <= SIDE_CITATIONS:
+            part += lead.lines
+            citations += lead.citations
+        else:
+            statement = _side_statement(side, texts, taken)
+            if statement is None:
+                return None
+            taken.append(statement)
+            shown, cited = _render([statement], len(citations) + 1, language, texts)
+            part += shown
+            citations += cited
+        lines += part
+    both = [s for s in sentences if all(_sentence_terms(s.clean) & set().union(*(c.terms for c in side.found))
+                                        for side in sides if side.found)]
+    both = [s for s in both if not any(_overlaps(s, c) for c in [*taken, *(_Span(c) for c in citations)])]
+    if both and len(citations) < max_passages:
+        best = max(both, key=lambda s: (s.score, -s.hit_rank))
+        shown, cited = _render([Statement(best.passage, best.start, best.end, [best.clean])], len(citations) + 1,
+                               language, texts)
+        lines += [render("answer", language, "relation"), *shown]
+        citations += cited
+    return Composition(render("answer", language, "intro_comparison") + "\n\n" + "\n".join(lines), citations)
+
+
+class _Span:
+    """A citation seen as a span of its document, to test overlap."""
+
+    def __init__(self, citation: Citation):
+        self.passage, self.start, self.end = citation.passage, citation.start, citation.end
+
+
 def compose(hits: list[Hit], found: list[Concept], language: str, texts, max_passages: int,
-            analysis: Analysis | None = None, following=None, card=None) -> Composition:
+            analysis: Analysis | None = None, following=None, card=None,
+            sides: list[Side] | None = None) -> Composition:
     """The answer's statements: for a fact question the sentence holding a value of the asked kind
     first, for a list question the whole enumeration, then the best sentences of the passages.
     `analysis` (advisor.answer.analysis) picks the composer and the intro; `following(passage)`
     gives the next passage of the same document (a list is followed across passages); `card`
     (advisor.answer.cards.lead) opens a definition answer with the concept card's summary, its
-    anchors cited first. An English answer ends with the glossary's English for the Dutch terms its
-    quotes contain."""
+    anchors cited first; `sides`, for a comparison, the two sides retrieved on their own. An English
+    answer ends with the glossary's English for the Dutch terms its quotes contain."""
     kind = analysis.type if analysis else None
     sentences = [s for rank, hit in enumerate(hits, start=1)
                  for s in passage_sentences(hit.passage, texts(hit.passage.doc_id), rank)]
@@ -419,6 +502,9 @@ def compose(hits: list[Hit], found: list[Concept], language: str, texts, max_pas
         for s in sentences:
             if s.score > 0.1 and defines(s.clean):
                 s.score += DEFINING_BONUS
+    compared = compare(sides, sentences, language, texts, max_passages) if kind == "comparison" and sides else None
+    if compared is not None:
+        return _glossed(compared, language)
     top = max((s.score for s in sentences), default=0.0)
     floor = max(0.1, TYPED_FLOOR * top)
     typed: list[Statement] = []
@@ -439,15 +525,15 @@ def compose(hits: list[Hit], found: list[Concept], language: str, texts, max_pas
     statements = (typed + generic)[:max(max_passages - len(carded), len(typed), 1 if not carded else 0)]
     if not statements and not carded:
         return Composition("")
-    citations, lines = list(carded), list(card.lines) if card else []
-    for n, st in enumerate(statements, start=len(carded) + 1):  # at most ADVISOR_MAX_CITATIONS quotes (a whole list may need more)
-        doc = texts(st.passage.doc_id)
-        citations.append(Citation.of(n, st.passage, doc[st.start:st.end], st.start, st.end))
-        if st.lead:
-            lines.append(f"{st.lead} [{n}]")
-        lines.extend(f"- „{line}” [{n}]" if language == "en" else f"- {line} [{n}]" for line in st.lines)
+    shown, cited = _render(statements, len(carded) + 1, language, texts)  # at most ADVISOR_MAX_CITATIONS quotes (a whole list may need more)
+    citations, lines = [*carded, *cited], [*(card.lines if card else []), *shown]
     intro = render("answer", language, f"intro_{kind}" if kind in TYPED_INTROS else "intro")
-    text = intro + "\n\n" + "\n".join(lines)
+    return _glossed(Composition(intro + "\n\n" + "\n".join(lines), citations), language)
+
+
+def _glossed(composition: Composition, language: str) -> Composition:
+    """An English answer closes with the glossary's English for the Dutch terms of its quotes."""
+    citations, text = composition.citations, composition.answer
     terms = gloss(" ".join(c.quote for c in citations)) if language == "en" else []
     if terms:
         text += "\n\n" + render("answer", language, "terms", terms="; ".join(f"“{nl}” = {en}" for nl, en in terms))

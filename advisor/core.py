@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 from advisor import conversation, deadline
 from advisor import intake as intake_module
 from advisor.advice import advise
 from advisor.answer import cards
-from advisor.answer.analysis import analyse
+from advisor.answer.analysis import Analysis, analyse
 from advisor.citations import CitationList
-from advisor.compose import compose
+from advisor.compose import Side, compose
 from advisor import llm, prompting
 from advisor.generators import get_generator
 from advisor.knowledge import knowledge
@@ -22,9 +23,16 @@ from advisor.model import Answer, Timings, Validation
 from advisor.phrases import render
 from advisor.retrieval import Hit, HybridRetriever
 from advisor.scope import in_domain, is_offtopic_task, is_steering
-from advisor.text import detect_language
+from advisor.text import fold, detect_language
 
 COVERAGE_PASSAGES = 3
+SIDE_PASSAGES = 3  # passages searched for each side of a comparison
+
+
+def as_asked(words_folded: str, question: str) -> str:
+    """Folded focus words ('ghent's approach') written as the question wrote them ("Ghent's approach")."""
+    spelled = {fold(w): w for w in re.findall(r"[\w'’-]+", question)}
+    return " ".join(spelled.get(w, w) for w in words_folded.split())
 
 
 class Advisor:
@@ -116,7 +124,8 @@ class Advisor:
         analysis = analyse(question)
         composition = compose(hits[:self.settings.max_citations + 2], found, language,
                               self.index.document_text, self.settings.max_citations, analysis,
-                              self.index.following, cards.lead(analysis, language, self.index))
+                              self.index.following, cards.lead(analysis, language, self.index),
+                              self._sides(analysis, question, language))
         timings["compose"] = round((time.perf_counter() - retrieved) * 1000, 2)
         if not composition.citations:
             answer = self._refuse(language, "no passage sentence answers it", started, timings)
@@ -128,6 +137,19 @@ class Advisor:
         timings["total"] = round((time.perf_counter() - started) * 1000, 2)
         answer.timings_ms = Timings(**timings)
         return answer
+
+    def _sides(self, analysis, question: str, language: str) -> list[Side] | None:
+        """The two sides of a comparison, each searched on its own with its concepts and card."""
+        if analysis.type != "comparison" or len(analysis.focus) != 2:
+            return None
+        sides = []
+        for side in analysis.focus:
+            deadline.check()
+            alone = Analysis("definition", (side,))
+            sides.append(Side(as_asked(side, question), self.retriever.search(side, SIDE_PASSAGES, language),
+                              concepts(side, self.index.lexical, language),
+                              lambda first, a=alone: cards.lead(a, language, self.index, first)))
+        return sides
 
     def _with_llm(self, base: Answer, question: str, hits: list[Hit], language: str, timings: dict) -> Answer:
         """The LLM's validated prose, or `base` (the extractive answer) marked as the fallback."""

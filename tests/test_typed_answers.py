@@ -122,3 +122,19 @@ def test_an_english_list_answer_says_its_count_in_english(advisor):
     assert analyse("Which municipalities of the Bruges region approved the framework?").type == "list"
     assert "The sources name 10 items: [1]" in result.answer.splitlines()
     assert "„Zuienkerke” [1]" in result.answer
+
+
+def test_a_comparison_answers_each_side_under_its_own_heading(advisor):
+    result = advisor.ask("Wat is het verschil tussen een voorbehouden opdracht en social return?")
+    lines = result.answer.splitlines()
+    heads = [i for i, line in enumerate(lines) if line.startswith("Over ")]
+    assert [lines[i] for i in heads[:2]] == ["Over voorbehouden opdracht:", "Over social return:"]
+    for i in heads[:2]:
+        assert re.search(r"\[\d+\]$", lines[i + 1]), lines[i + 1]  # each side says something, cited
+    assert len(result.citations) <= advisor.settings.max_citations and not result.verdict
+
+
+def test_comparison_sides_keep_the_askers_spelling(advisor):
+    from advisor.core import as_asked
+
+    assert as_asked("ghent's approach", "How does Ghent's approach differ?") == "Ghent's approach"
