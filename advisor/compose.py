@@ -291,9 +291,10 @@ def fact_statement(hits: list[Hit], found: list[Concept], kind: str, language: s
         last += 1
     span = [x for x, _ in listed[first:last + 1]]
     doc = texts(s.passage.doc_id)
-    shown = value.text.strip("()[] ")
-    lead = render("answer", language, "fact_lead", label=render("answer", language, f"kind_{kind}"), value=shown)
-    return Statement(s.passage, span[0].start, span[-1].end, [_clean(doc[span[0].start:span[-1].end])], lead)
+    quoted = _clean(doc[span[0].start:span[-1].end])
+    named = ", ".join(v.text for v in values.shown(kind, quoted)) or value.text.strip("()[] ")
+    lead = render("answer", language, "fact_lead", label=render("answer", language, f"kind_{kind}"), value=named)
+    return Statement(s.passage, span[0].start, span[-1].end, [quoted], lead)
 
 
 def _shift(items, passage: Passage) -> list[lists.Item]:

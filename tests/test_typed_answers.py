@@ -138,3 +138,18 @@ def test_comparison_sides_keep_the_askers_spelling(advisor):
     from advisor.core import as_asked
 
     assert as_asked("ghent's approach", "How does Ghent's approach differ?") == "Ghent's approach"
+
+
+def test_a_contact_is_named_whole_in_the_first_line():
+    line = "Voor alle vragen: Jan Peeters jan.peeters@example.be 050 12 34 56"
+    assert [v.text for v in values.shown("contact", line)] == ["Jan Peeters", "jan.peeters@example.be", "050 12 34 56"]
+    assert values.shown("percentage", "15 procent en 20 procent") == []  # one value, the nearest, for other kinds
+
+
+def test_value_kind_options_are_validated():
+    good = "\n".join(f"[{k}]\npatterns = ['x']" for k in ("percentage", "contact", "date", "amount", "number",
+                                                         "person", "organisation", "place"))
+    with pytest.raises(ConfigError, match="`with` lists other value kinds"):
+        values.load_values(good.replace("[contact]\n", "[contact]\nwith = ['phone']\n"))
+    with pytest.raises(ConfigError, match="known keys"):
+        values.load_values(good.replace("[contact]\n", "[contact]\ncolour = 'red'\n"))

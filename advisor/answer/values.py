@@ -27,7 +27,14 @@ class Value:
     text: str
 
 
-def load_values(text: str | None = None) -> dict[str, tuple[re.Pattern, ...]]:
+@dataclass(frozen=True)
+class Kind:
+    patterns: tuple[re.Pattern, ...]
+    whole: bool = False              # show every value of the quoted lines, not one
+    with_kinds: tuple[str, ...] = ()  # and the values of these kinds
+
+
+def load_values(text: str | None = None) -> dict[str, Kind]:
     data = tomllib.loads(text if text is not None else read_text("advisor.resources", "values.toml"))
     if set(data) != set(VALUE_KINDS):
         raise ConfigError(f"{SOURCE}: needs one table per value kind ({', '.join(VALUE_KINDS)}); "
@@ -35,20 +42,26 @@ def load_values(text: str | None = None) -> dict[str, tuple[re.Pattern, ...]]:
     out = {}
     for kind in VALUE_KINDS:
         table = data[kind]
-        if set(table) - {"patterns", "case"} or not isinstance(table.get("case", False), bool):
-            raise ConfigError(f"{SOURCE} [{kind}]: only `patterns` (a list) and `case` (true/false) are known")
-        out[kind] = compile_patterns(SOURCE, kind, table.get("patterns"), case=table.get("case", False))
+        if set(table) - {"patterns", "case", "whole", "with"} or not all(
+                isinstance(table.get(k, False), bool) for k in ("case", "whole")):
+            raise ConfigError(f"{SOURCE} [{kind}]: known keys are `patterns` (a list), `case` and `whole` "
+                              "(true/false) and `with` (a list of kinds)")
+        others = table.get("with", [])
+        if not isinstance(others, list) or set(others) - set(VALUE_KINDS) or kind in others:
+            raise ConfigError(f"{SOURCE} [{kind}]: `with` lists other value kinds ({', '.join(VALUE_KINDS)})")
+        out[kind] = Kind(compile_patterns(SOURCE, kind, table.get("patterns"), case=table.get("case", False)),
+                         table.get("whole", False), tuple(others))
     return out
 
 
 @lru_cache(maxsize=1)
-def patterns() -> dict[str, tuple[re.Pattern, ...]]:
+def kinds() -> dict[str, Kind]:
     return load_values()
 
 
 def find(kind: str, text: str) -> list[Value]:
     """The values of `kind` in `text`, in order, overlapping matches merged into the longest."""
-    spans = sorted((m.start(), m.end()) for p in patterns().get(kind, ()) for m in p.finditer(text))
+    spans = sorted((m.start(), m.end()) for p in kinds()[kind].patterns for m in p.finditer(text))
     merged: list[list[int]] = []
     for start, end in spans:
         if merged and start < merged[-1][1]:
@@ -56,3 +69,17 @@ def find(kind: str, text: str) -> list[Value]:
         else:
             merged.append([start, end])
     return [Value(kind, s, e, text[s:e].strip()) for s, e in merged if text[s:e].strip()]
+
+
+def shown(kind: str, text: str) -> list[Value]:
+    """The values a first line names for `kind` in the quoted `text`, in their order: all of them
+    (and those of its `with` kinds) for a kind shown whole, else []."""
+    spec = kinds()[kind]
+    if not spec.whole:
+        return []
+    found = [v for k in (kind, *spec.with_kinds) for v in find(k, text)]
+    kept = []
+    for v in sorted(found, key=lambda v: (v.start, -v.end)):
+        if not kept or v.start >= kept[-1].end:
+            kept.append(v)
+    return kept
