@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field, fields
 
 from advisor import model
 from advisor.knowledge import Knowledge, knowledge
+from advisor.product_groups import recognise
 from advisor.text import fold
 
 _MULTIPLIERS = {"k": 1_000, "duizend": 1_000, "dzd": 1_000, "mio": 1_000_000, "miljoen": 1_000_000,
@@ -71,7 +72,8 @@ class Intake:
         kb = kb or knowledge()
         group = kb.product_groups.get(self.product_group) if self.product_group else None
         return model.Intake(
-            **asdict(self), product_group_name=group.name_nl if group else None,
+            **asdict(self), product_groups=[g for g in (self.product_group, *self.other_groups) if g],
+            product_group_name=group.name_nl if group else None,
             reservation_priority_group=group.reservation_priority if group else None,
             above_threshold=None if self.value_eur is None else self.value_eur > kb.threshold.amount_eur,
             threshold_eur=kb.threshold.amount_eur, missing=self.missing)
@@ -118,16 +120,9 @@ def parse_duration(text: str) -> int | None:
 
 
 def match_group(text: str, kb: Knowledge | None = None) -> tuple[str | None, list[str]]:
-    """The product group whose synonym matches longest (prefix of a word, so compounds count)."""
-    kb = kb or knowledge()
-    folded = fold(text)
-    hits: dict[str, int] = {}
-    for group in kb.product_groups.values():
-        for synonym in group.synonyms:
-            if re.search(rf"\b{re.escape(fold(synonym))}", folded):
-                hits[group.id] = max(hits.get(group.id, 0), len(synonym))
-    ranked = sorted(hits, key=lambda g: -hits[g])
-    return (ranked[0] if ranked else None), ranked[1:]
+    """The product group the text names most specifically, and the other groups the contract covers."""
+    groups = recognise(text, kb or knowledge())
+    return (groups[0] if groups else None), groups[1:]
 
 
 def extract(text: str, kb: Knowledge | None = None) -> Intake:
