@@ -28,11 +28,13 @@ _AMOUNT = re.compile(
     re.IGNORECASE)
 _PER_YEAR = re.compile(r"^\s*(?:/\s*jaar|per\s+jaar|per\s+year|a\s+year|/\s*year|jaarlijks|yearly|annually|p\.?j\.?)\b",
                        re.IGNORECASE)
+_THRESHOLD_BEFORE = re.compile(r"\b(?:boven|onder|above|below|drempel|threshold)\s*(?:de\s+|the\s+|van\s+|of\s+)?$",
+                               re.IGNORECASE)
 _NUMBER_WORDS = {"één": 1, "eén": 1, "one": 1, "twee": 2, "two": 2, "drie": 3, "three": 3,
                  "vier": 4, "four": 4, "vijf": 5, "five": 5, "zes": 6, "six": 6, "zeven": 7, "seven": 7,
                  "acht": 8, "eight": 8, "tien": 10, "ten": 10, "twaalf": 12, "twelve": 12}
 _DURATION = re.compile(r"\b(?P<n>\d+(?:[.,]\d+)?|" + "|".join(_NUMBER_WORDS) + r")\s*(?:-\s*)?"
-                       r"(?P<unit>jaar|jaren|jr|years?|yrs?|maanden|maand|months?|mnd)\b", re.IGNORECASE)
+                       r"(?P<unit>jaar|jaren|jarige|jarig|jr|years?|yrs?|maanden|maand|months?|mnd)\b", re.IGNORECASE)
 
 
 @dataclass
@@ -100,6 +102,8 @@ def parse_amount(text: str) -> tuple[float, str] | None:
             value = float(number.replace(",", ""))
         else:
             value = float(number.replace(",", "."))
+        if _THRESHOLD_BEFORE.search(text[max(0, m.start() - 20):m.start()]):
+            continue  # "boven € 139.000": a dividing line, not this contract's value
         basis = "per year" if _PER_YEAR.match(text[m.end():]) else "total"
         if value >= 100 and (best is None or value > best[0]):
             best = (value, basis)
