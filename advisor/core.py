@@ -94,12 +94,15 @@ class Advisor:
                      for h in hits[:COVERAGE_PASSAGES]), default=0.0)
         threshold = (self.settings.domain_refusal_threshold if in_domain(query)
                      else self.settings.refusal_threshold)
-        if not hits or share < threshold:
+        deadline.check()
+        # A question about the asker's own contract is answered from the knowledge files and the
+        # passages they cite, however few of its words the best passages share (a buyer's wording of
+        # the contract is not the framework's); anything else needs passages that cover it.
+        advised = self._advise(question, history, intake, language)
+        if advised is None and (not hits or share < threshold):
             answer = self._refuse(language, "not covered by the sources", started, timings)
             answer.coverage = share
             return answer
-        deadline.check()
-        advised = self._advise(question, history, intake, language)
         if advised is not None:
             timings["compose"] = round((time.perf_counter() - retrieved) * 1000, 2)
             advised.coverage = share
@@ -173,11 +176,12 @@ class Advisor:
         yield "final", answer
 
     def _advise(self, question: str, history: list[dict] | None, explicit: dict | None, language: str) -> Answer | None:
-        """The advisory answer for reservation and criteria questions; None for other questions."""
+        """The advisory answer for a question about this contract's reservation or criteria; None for
+        other questions (a notion explained, a fact, something out of scope)."""
         contract = intake_module.build(question, history, explicit, self.knowledge)
-        reservation = intake_module.asks_reservation(question, history)
-        wants_menu = contract.product_group is not None and (
-            intake_module.asks_criteria(question) or intake_module.declines_reservation(question))
+        analysis = analyse(question)
+        reservation = intake_module.asks_verdict(question, analysis, history)
+        wants_menu = contract.product_group is not None and intake_module.asks_menu(question, analysis)
         if not (reservation or wants_menu or explicit):
             return None
         citations = CitationList(self.index, self.settings.max_advice_citations)

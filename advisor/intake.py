@@ -15,6 +15,7 @@ import re
 from dataclasses import asdict, dataclass, field, fields
 
 from advisor import model
+from advisor.answer.analysis import Analysis
 from advisor.knowledge import Knowledge, knowledge
 from advisor.product_groups import recognise
 from advisor.text import fold
@@ -192,3 +193,30 @@ def asks_reservation(question: str, history: list[dict] | None = None) -> bool:
 
 def asks_criteria(question: str) -> bool:
     return bool(knowledge().cues["asks_criteria"].search(question))
+
+
+# What the question analysis (advisor.answer.analysis) says decides whether to advise at all: a
+# question that explains a notion ("Wat is een voorbehouden opdracht?", "Verschil tussen social
+# return en voorbehouden?") gets the passages that explain it, even when it names a product group.
+# A verdict belongs only to a question about this contract's reservation ("Mag ik ...", a follow-up
+# "en als het € 200.000 is?"), never to a list or fact question ("Welke alternatieven zijn er voor
+# een voorbehouden opdracht?", "Hoeveel vakantiedagen heeft een werknemer in een maatwerkbedrijf?"),
+# which may still get a criteria menu ("Welke criteria neem ik op in ons cateringbestek?").
+NO_VERDICT = frozenset({"list", "fact"})
+
+
+def explains_notion(analysis: Analysis) -> bool:
+    """A definition, or a comparison of two notions (a 'different contract now' is no comparison)."""
+    return analysis.type == "definition" or analysis.type == "comparison" and len(analysis.focus) >= 2
+
+
+def asks_verdict(question: str, analysis: Analysis, history: list[dict] | None = None) -> bool:
+    """A question about this contract's reservation."""
+    if explains_notion(analysis) or analysis.type in NO_VERDICT:
+        return False
+    return asks_reservation(question, history)
+
+
+def asks_menu(question: str, analysis: Analysis) -> bool:
+    """A question about this contract's criteria, or one whose buyer has ruled reservation out."""
+    return not explains_notion(analysis) and (asks_criteria(question) or declines_reservation(question))
