@@ -120,6 +120,9 @@ def no_verdict_rate(answers: list) -> float | None:
 
 # --- running --------------------------------------------------------------------------------------
 
+FLOORS = folder("evals") / "thresholds_sets.toml"
+
+
 def _advisor(tmp: str):
     from advisor.config import BUNDLED_CORPUS, load_settings
     from advisor.core import Advisor
@@ -132,7 +135,58 @@ def _advisor(tmp: str):
 
 def ask(advisor, row: dict):
     history = [{"role": "user", "content": turn} for turn in row.get("history", ())]
-    return advisor.ask(row["question"], history)
+    return advisor.ask(row.get("question") or row["text"], history)
+
+
+def run(split: str | None, advisor=None, which=SETS, show: bool = False) -> dict[str, dict[str, float | None]]:
+    """Scores per set; `advisor` is needed for the advice and notions sets."""
+    results: dict[str, dict[str, float | None]] = {}
+    if "intake" in which:
+        rows = load("intake", split)
+        reads = [read_contract(r["text"]) for r in rows]
+        for row, read in zip(rows, reads) if show else ():
+            wrong = [f for f, ok in intake_fields(row, read).items() if ok is False]
+            if wrong:
+                print(f"[{row['id']}] {row['text']}\n    wrong: {', '.join(wrong)}; read {read}")
+        results["intake"] = intake_table(rows, reads)
+    if "advice" in which:
+        rows = load("advice", split)
+        answers = [ask(advisor, r) for r in rows]
+        for row, a in zip(rows, answers) if show else ():
+            got, menu = (a.verdict.reservable if a.verdict else None), [c.id for c in a.criteria]
+            if verdict_correct(row, got) < 1 or (criteria_recall(row, menu) or 1) < 1 or (
+                    criteria_precision(row, menu) or 1) < 1:
+                print(f"[{row['id']}] {row['question'][:110]}\n    verdict {got} (want {row['verdict']}); menu {menu} "
+                      f"(want {row['criteria']}, not {row['criteria_forbidden']})")
+        results["advice"] = advice_table(rows, answers)
+    if "notions" in which:
+        rows = load("notions", split)
+        answers = [advisor.ask(r["question"]) for r in rows]
+        for row, a in zip(rows, answers) if show else ():
+            if a.verdict is not None:
+                print(f"[{row['id']}] ({row['type']}) {row['question']}\n    verdict {a.verdict.reservable}")
+        results["notions"] = {"no verdict": no_verdict_rate(answers)}
+    return results
+
+
+def load_floors(path: Path = FLOORS) -> dict[str, dict[str, float]]:
+    import tomllib
+
+    floors = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    known = {"intake": INTAKE_FIELDS, "advice": tuple(ADVICE_METRICS), "notions": ("no verdict",)}
+    for name, table in floors.items():
+        unknown = set(table) - set(known.get(name, ()))
+        if name not in known or unknown:
+            raise ValueError(f"{path}: [{name}] is not a set with metrics {sorted(unknown) or ''}; "
+                             f"known: {', '.join(f'{k}: {list(v)}' for k, v in known.items())}")
+    return floors
+
+
+def below_floors(results: dict, floors: dict) -> list[str]:
+    """Each metric under its floor, as a readable line (empty when all pass)."""
+    return [f"{name} {metric}: {_fmt(results.get(name, {}).get(metric))} < {floor}"
+            for name, table in floors.items() for metric, floor in table.items()
+            if (results.get(name, {}).get(metric) or 0.0) < floor]
 
 
 def _fmt(value) -> str:
@@ -146,48 +200,18 @@ def main(argv=None) -> None:
     parser.add_argument("--show", action="store_true", help="print every row the advisor gets wrong")
     args = parser.parse_args(argv)
     which = SETS if args.which == "all" else (args.which,)
-    split = args.split or "all splits"
-    if "intake" in which:
-        rows = load("intake", args.split)
-        reads = [read_contract(r["text"]) for r in rows]
-        if args.show:
-            for row, read in zip(rows, reads):
-                wrong = [f for f, ok in intake_fields(row, read).items() if not ok]
-                if wrong:
-                    print(f"[{row['id']}] {row['text']}\n    wrong: " + ", ".join(
-                        f"{f} {read.get(f, read['product_groups'][:1])!r} (want "
-                        f"{row.get(f, row['product_groups'])!r})" for f in wrong))
-        print(f"\nintake.jsonl: {len(rows)} phrasings ({split})\n")
-        table = intake_table(rows, reads)
+    with tempfile.TemporaryDirectory() as tmp:
+        advisor = _advisor(tmp) if set(which) - {"intake"} else None
+        results = run(args.split, advisor, which, args.show)
+    sizes = {name: len(load(name, args.split)) for name in results}
+    for name, table in results.items():
+        print(f"\n{name} ({sizes[name]} rows, {args.split or 'all splits'})\n")
         print("| " + " | ".join(table) + " |\n|" + "---|" * len(table))
         print("| " + " | ".join(_fmt(v) for v in table.values()) + " |")
-    if "advice" in which or "notions" in which:
-        with tempfile.TemporaryDirectory() as tmp:
-            advisor = _advisor(tmp)
-            if "advice" in which:
-                rows = load("advice", args.split)
-                answers = [ask(advisor, r) for r in rows]
-                if args.show:
-                    for row, a in zip(rows, answers):
-                        got, menu = (a.verdict.reservable if a.verdict else None), [c.id for c in a.criteria]
-                        if (verdict_correct(row, got) < 1 or (criteria_recall(row, menu) or 1) < 1
-                                or (criteria_precision(row, menu) or 1) < 1):
-                            print(f"[{row['id']}] {row['question'][:110]}\n    verdict {got} (want {row['verdict']}); "
-                                  f"menu {menu} (want {row['criteria']}, not {row['criteria_forbidden']}); "
-                                  f"group {a.intake.product_group if a.intake else None}")
-                table = advice_table(rows, answers)
-                print(f"\nadvice.jsonl: {len(rows)} cases ({split})\n")
-                print("| " + " | ".join(table) + " |\n|" + "---|" * len(table))
-                print("| " + " | ".join(_fmt(v) for v in table.values()) + " |")
-            if "notions" in which:
-                rows = load("notions", args.split)
-                answers = [advisor.ask(r["question"]) for r in rows]
-                if args.show:
-                    for row, a in zip(rows, answers):
-                        if a.verdict is not None:
-                            print(f"[{row['id']}] ({row['type']}) {row['question']}\n    verdict {a.verdict.reservable}")
-                print(f"\nquestion_types.jsonl, non-advisory: {len(rows)} questions ({split}); "
-                      f"share without a verdict: {_fmt(no_verdict_rate(answers))}")
+    if args.split == "test":
+        failures = below_floors(results, load_floors())
+        print("\n" + ("below evals/thresholds_sets.toml:\n" + "\n".join(failures) if failures
+                      else "all floors of evals/thresholds_sets.toml met"))
 
 
 if __name__ == "__main__":
