@@ -10,8 +10,9 @@ The words are data (advisor/knowledge/framework.toml):
 - words that name no group although a group's word is in them (new street furniture is not office
   furniture).
 
-The most specific reading wins: a match that overlaps a longer one is dropped, and a parenthesis right
-after a service belongs to it ("wagenpark (30 voertuigen)"). A group named only in a phrase about whom
+The most specific reading wins: a match that overlaps a longer one is dropped, and a parenthesis or
+more objects right after a service belong to it ("wagenpark (30 voertuigen)", "dienstwagens en
+bestelwagens"). A group named only in a phrase about whom
 the purchase is for ("workwear for our cleaning staff", intake.toml `recipients`) is not what is bought.
 What is left, longest match first, are the groups the contract covers.
 """
@@ -29,7 +30,6 @@ GAP = 5          # words allowed between an activity and its object
 MID_WORD = 6     # synonyms this long also count at the end of a compound
 _SEP = r"[\s,;:()/&'’\-]+"
 _WORD = r"[\w'’\-]+"
-_PARENTHESIS = re.compile(r"\s*\([^()]{0,80}\)")
 
 
 @dataclass(frozen=True)
@@ -58,12 +58,17 @@ def _names(group: ProductGroup) -> re.Pattern:
 
 
 @lru_cache(maxsize=64)
-def _services(group: ProductGroup) -> re.Pattern | None:
+def _services(group: ProductGroup) -> tuple[re.Pattern, re.Pattern] | None:
+    """An activity on an object (either order), and what extends it: a parenthesis or more objects
+    ("het poetsen van de dienstwagens en bestelwagens")."""
     if not group.services:
         return None
-    act, obj = _alternation(group.services, False), _alternation(group.objects, False)
-    gap = rf"\w*(?:{_SEP}{_WORD}){{0,{GAP}}}?{_SEP}"
-    return re.compile(f"{act}{gap}{obj}|{obj}{gap}{act}")
+    act, obj = _alternation(group.services, False), _alternation(group.objects, True)
+    gap = rf"\w*(?:{_SEP}{_WORD}){{0,{GAP}}}?{_SEP}\w*?"
+    # an object before its activity ("fleet washing") is not read across "and" ("vans and maintenance")
+    back = rf"\w*(?:{_SEP}(?!(?:en|and)\b){_WORD}){{0,{GAP}}}?{_SEP}"
+    more = rf"(?:\s*\([^()]{{0,80}}\)|\s*(?:,|&|\ben\b|\band\b)\s+(?:{_WORD}\s+)?\w*?{obj}\w*)"
+    return re.compile(f"{act}{gap}{obj}\\w*|{obj}{back}(?!(?:en|and)\\b){act}\\w*"), re.compile(more)
 
 
 @lru_cache(maxsize=8)
@@ -76,10 +81,12 @@ def matches(text: str, kb: Knowledge) -> list[Match]:
     found = []
     for group in kb.product_groups.values():
         found += [Match(group.id, m.start(), m.end()) for m in _names(group).finditer(text)]
-        services = _services(group)
+        services, more = _services(group) or (None, None)
         for m in services.finditer(text) if services else ():
-            after = _PARENTHESIS.match(text, m.end())
-            found.append(Match(group.id, m.start(), after.end() if after else m.end()))
+            end = m.end()
+            while after := more.match(text, end):
+                end = after.end()
+            found.append(Match(group.id, m.start(), end))
     no_group = _no_group(kb.no_group)
     found += [Match(None, m.start(), m.end()) for m in no_group.finditer(text)] if no_group else []
     return found
