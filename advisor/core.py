@@ -95,11 +95,14 @@ class Advisor:
         threshold = (self.settings.domain_refusal_threshold if in_domain(query)
                      else self.settings.refusal_threshold)
         deadline.check()
-        # A question about the asker's own contract is answered from the knowledge files and the
-        # passages they cite, however few of its words the best passages share (a buyer's wording of
-        # the contract is not the framework's); anything else needs passages that cover it.
+        # A verdict on the asker's own contract, or advice the analysis sees asked for one, is answered
+        # from the knowledge files and the passages they cite, however few of its words the best
+        # passages share (a buyer's wording of the contract is not the framework's); anything else,
+        # a criteria menu for a loosely worded question included, needs passages that cover it.
         advised = self._advise(question, history, intake, language)
-        if advised is None and (not hits or share < threshold):
+        own_contract = advised is not None and (advised.verdict is not None or analyse(question).type == "advisory"
+                                                or intake_module.declines_reservation(question))
+        if not own_contract and (not hits or share < threshold):
             answer = self._refuse(language, "not covered by the sources", started, timings)
             answer.coverage = share
             return answer

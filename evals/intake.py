@@ -154,8 +154,8 @@ def run(split: str | None, advisor=None, which=SETS, show: bool = False) -> dict
         answers = [ask(advisor, r) for r in rows]
         for row, a in zip(rows, answers) if show else ():
             got, menu = (a.verdict.reservable if a.verdict else None), [c.id for c in a.criteria]
-            if verdict_correct(row, got) < 1 or (criteria_recall(row, menu) or 1) < 1 or (
-                    criteria_precision(row, menu) or 1) < 1:
+            scores = (verdict_correct(row, got), criteria_recall(row, menu), criteria_precision(row, menu))
+            if any(v is not None and v < 1 for v in scores):
                 print(f"[{row['id']}] {row['question'][:110]}\n    verdict {got} (want {row['verdict']}); menu {menu} "
                       f"(want {row['criteria']}, not {row['criteria_forbidden']})")
         results["advice"] = advice_table(rows, answers)
