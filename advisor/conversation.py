@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from advisor import intake as intake_module
-from advisor.answer.analysis import TYPES, analyse, compile_patterns
+from advisor.answer.analysis import TYPES, Analysis, analyse, compile_patterns
 from advisor.errors import ConfigError
 from advisor.knowledge import Knowledge, knowledge
 from advisor.package_data import read_text
@@ -87,17 +87,17 @@ class Turn:
         return intake_module.build(self.question, history, explicit, kb)
 
 
-def own_asks(question: str, kind: str, kb: Knowledge) -> frozenset[str]:
+def own_asks(question: str, analysis: Analysis, kb: Knowledge) -> frozenset[str]:
     """What the question itself asks for. A notion question (a definition, a list, ...) that names no
     contract asks no verdict even when it uses the word: 'Welke productgroepen zijn prioritair om
     voor te behouden?' asks for a list."""
     said = intake_module.extract(question, kb)
-    if kind in rules().notion_types and said.product_group is None and said.value_eur is None:
+    if analysis.type in rules().notion_types and said.product_group is None and said.value_eur is None:
         return frozenset()
     asks = set()
-    if intake_module.asks_reservation(question):
+    if intake_module.asks_verdict(question, analysis):
         asks.add("reservation")
-    if intake_module.asks_criteria(question) or intake_module.declines_reservation(question):
+    if intake_module.asks_menu(question, analysis):
         asks.add("criteria")
     return frozenset(asks)
 
@@ -136,8 +136,9 @@ def _step(question: str, previous: Turn, kb: Knowledge) -> Turn:
     """The turn `question`, following the turn `previous` (whose own topic and contract it may extend)."""
     r = rules()
     folded = fold(" ".join(question.split()))
-    kind = analyse(question).type
-    asks = own_asks(question, kind, kb)
+    analysis = analyse(question)
+    kind = analysis.type
+    asks = own_asks(question, analysis, kb)
     if not previous.question:
         return Turn(question, asks=asks)
     group, _ = intake_module.match_group(question, kb)

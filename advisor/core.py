@@ -107,12 +107,20 @@ class Advisor:
                      for h in hits[:COVERAGE_PASSAGES]), default=0.0)
         threshold = (self.settings.domain_refusal_threshold if in_domain(query)
                      else self.settings.refusal_threshold)
-        if (not hits or share < threshold) and not self._advises_known_group(turn, intake):
+        deadline.check()
+        # A verdict on the asker's own contract (asked now, or asked again by a follow-up), or advice
+        # the analysis sees asked for one, is answered from the knowledge files and the passages they
+        # cite, however few of its words the best passages share (a buyer's wording of the contract is
+        # not the framework's); anything else, a loosely worded criteria question included, needs
+        # passages that cover it.
+        advised = self._advise(turn, intake, language)
+        own_contract = advised is not None and (
+            advised.verdict is not None or analyse(question).type == "advisory"
+            or intake_module.declines_reservation(question) or (turn.continues and bool(turn.asks)))
+        if not own_contract and (not hits or share < threshold):
             answer = self._refuse(language, "not covered by the sources", started, timings)
             answer.coverage = share
             return answer
-        deadline.check()
-        advised = self._advise(turn, intake, language)
         if advised is not None:
             timings["compose"] = round((time.perf_counter() - retrieved) * 1000, 2)
             advised.coverage = share
@@ -216,14 +224,6 @@ class Advisor:
         if not citations.items:
             return None  # nothing in this index supports an advice: fall back to the passages
         return self._advice_answer(result, citations, language)
-
-    def _advises_known_group(self, turn: conversation.Turn, explicit: dict | None) -> bool:
-        """A verdict or menu asked for a product group the knowledge files know is answered from them
-        (with their corpus citations) even when the question's own words are rare in the passages
-        ('laptops', 'relatiegeschenken')."""
-        if not turn.asks:
-            return False
-        return turn.intake(explicit, self.knowledge).product_group is not None
 
     def _carried_intake(self, turn: conversation.Turn):
         """For a follow-up answered from the passages: the contract it goes on with, when earlier turns

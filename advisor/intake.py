@@ -15,7 +15,9 @@ import re
 from dataclasses import asdict, dataclass, field, fields
 
 from advisor import model
+from advisor.answer.analysis import Analysis
 from advisor.knowledge import Knowledge, knowledge
+from advisor.product_groups import recognise
 from advisor.text import fold
 
 _MULTIPLIERS = {"k": 1_000, "duizend": 1_000, "dzd": 1_000, "mio": 1_000_000, "miljoen": 1_000_000,
@@ -27,11 +29,13 @@ _AMOUNT = re.compile(
     re.IGNORECASE)
 _PER_YEAR = re.compile(r"^\s*(?:/\s*jaar|per\s+jaar|per\s+year|a\s+year|/\s*year|jaarlijks|yearly|annually|p\.?j\.?)\b",
                        re.IGNORECASE)
+_THRESHOLD_BEFORE = re.compile(r"\b(?:boven|onder|above|below|drempel|threshold)\s*(?:de\s+|the\s+|van\s+|of\s+)?$",
+                               re.IGNORECASE)
 _NUMBER_WORDS = {"één": 1, "eén": 1, "one": 1, "twee": 2, "two": 2, "drie": 3, "three": 3,
                  "vier": 4, "four": 4, "vijf": 5, "five": 5, "zes": 6, "six": 6, "zeven": 7, "seven": 7,
                  "acht": 8, "eight": 8, "tien": 10, "ten": 10, "twaalf": 12, "twelve": 12}
 _DURATION = re.compile(r"\b(?P<n>\d+(?:[.,]\d+)?|" + "|".join(_NUMBER_WORDS) + r")\s*(?:-\s*)?"
-                       r"(?P<unit>jaar|jaren|jr|years?|yrs?|maanden|maand|months?|mnd)\b", re.IGNORECASE)
+                       r"(?P<unit>jaar|jaren|jarige|jarig|jr|years?|yrs?|maanden|maand|months?|mnd)\b", re.IGNORECASE)
 
 
 @dataclass
@@ -72,7 +76,8 @@ class Intake:
         kb = kb or knowledge()
         group = kb.product_groups.get(self.product_group) if self.product_group else None
         return model.Intake(
-            **asdict(self), product_group_name=group.name_nl if group else None,
+            **asdict(self), product_groups=[g for g in (self.product_group, *self.other_groups) if g],
+            product_group_name=group.name_nl if group else None,
             reservation_priority_group=group.reservation_priority if group else None,
             above_threshold=None if self.value_eur is None else self.value_eur > kb.threshold.amount_eur,
             threshold_eur=kb.threshold.amount_eur, missing=self.missing)
@@ -99,6 +104,8 @@ def parse_amount(text: str) -> tuple[float, str] | None:
             value = float(number.replace(",", ""))
         else:
             value = float(number.replace(",", "."))
+        if _THRESHOLD_BEFORE.search(text[max(0, m.start() - 20):m.start()]):
+            continue  # "boven € 139.000": a dividing line, not this contract's value
         basis = "per year" if _PER_YEAR.match(text[m.end():]) else "total"
         if value >= 100 and (best is None or value > best[0]):
             best = (value, basis)
@@ -119,16 +126,9 @@ def parse_duration(text: str) -> int | None:
 
 
 def match_group(text: str, kb: Knowledge | None = None) -> tuple[str | None, list[str]]:
-    """The product group whose synonym matches longest (prefix of a word, so compounds count)."""
-    kb = kb or knowledge()
-    folded = fold(text)
-    hits: dict[str, int] = {}
-    for group in kb.product_groups.values():
-        for synonym in group.synonyms:
-            if re.search(rf"\b{re.escape(fold(synonym))}", folded):
-                hits[group.id] = max(hits.get(group.id, 0), len(synonym))
-    ranked = sorted(hits, key=lambda g: -hits[g])
-    return (ranked[0] if ranked else None), ranked[1:]
+    """The product group the text names most specifically, and the other groups the contract covers."""
+    groups = recognise(text, kb or knowledge())
+    return (groups[0] if groups else None), groups[1:]
 
 
 def extract(text: str, kb: Knowledge | None = None) -> Intake:
@@ -197,3 +197,31 @@ def asks_reservation(question: str) -> bool:
 
 def asks_criteria(question: str) -> bool:
     return bool(knowledge().cues["asks_criteria"].search(question))
+
+
+# What the question analysis (advisor.answer.analysis) says decides whether to advise at all: a
+# question that explains a notion ("Wat is een voorbehouden opdracht?", "Verschil tussen social
+# return en voorbehouden?") gets the passages that explain it, even when it names a product group.
+# A verdict belongs only to a question about this contract's reservation ("Mag ik ...", a follow-up
+# "en als het € 200.000 is?"), never to a list or fact question ("Welke alternatieven zijn er voor
+# een voorbehouden opdracht?", "Hoeveel vakantiedagen heeft een werknemer in een maatwerkbedrijf?"),
+# which may still get a criteria menu ("Welke criteria neem ik op in ons cateringbestek?").
+NO_VERDICT = frozenset({"list", "fact"})
+
+
+def explains_notion(analysis: Analysis) -> bool:
+    """A definition, or a comparison of two notions (a 'different contract now' is no comparison)."""
+    return analysis.type == "definition" or analysis.type == "comparison" and len(analysis.focus) >= 2
+
+
+def asks_verdict(question: str, analysis: Analysis) -> bool:
+    """A question about this contract's reservation (a follow-up that asks again is the
+    conversation's to decide: advisor.conversation)."""
+    if explains_notion(analysis) or analysis.type in NO_VERDICT:
+        return False
+    return asks_reservation(question)
+
+
+def asks_menu(question: str, analysis: Analysis) -> bool:
+    """A question about this contract's criteria, or one whose buyer has ruled reservation out."""
+    return not explains_notion(analysis) and (asks_criteria(question) or declines_reservation(question))

@@ -109,7 +109,7 @@ class Intake(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "product_group": "cleaning", "value_eur": 80000.0, "value_basis": "total", "duration_months": 24,
         "framework_agreement": None, "lots": None, "jurisdiction": "be", "jurisdiction_assumed": True,
-        "non_eu_products": None, "other_groups": [], "product_group_name": "schoonmaak",
+        "non_eu_products": None, "other_groups": [], "product_groups": ["cleaning"], "product_group_name": "schoonmaak",
         "reservation_priority_group": True, "above_threshold": False, "threshold_eur": 143000.0,
         "missing": [], "carried": []}]})
 
@@ -123,7 +123,11 @@ class Intake(BaseModel):
     jurisdiction: Literal["be", "nl"] | None = Field(None, description="be (Flemish/Belgian) or nl (Dutch) law.")
     jurisdiction_assumed: bool = Field(False, description="True when the jurisdiction was not said and be is assumed.")
     non_eu_products: bool | None = None
-    other_groups: list[str] = Field(default_factory=list, description="Other product groups the text mentions.")
+    other_groups: list[str] = Field(default_factory=list, description="Other product groups the contract covers "
+                                                                       "(besides product_group).")
+    product_groups: list[str] = Field(default_factory=list, description="Every product group the contract covers, "
+                                      "product_group first: a contract of several groups (e.g. cleaning and green "
+                                      "maintenance in two lots) lists each.")
     product_group_name: str | None = Field(None, description="The product group's Dutch name.")
     reservation_priority_group: bool | None = Field(None, description="Whether the framework gives the group "
                                                                       "priority for reservation.")

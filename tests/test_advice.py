@@ -116,3 +116,59 @@ def test_phrases_exist_in_both_languages():
 
     data = phrases()
     assert set(data) == {"nl", "en"} and set(data["nl"]) == set(data["en"])
+
+
+# When to advise (issue #16): a verdict belongs to a question about this contract's reservation.
+NO_VERDICT = [
+    "Wat is een voorbehouden opdracht?",
+    "What is a reserved contract?",
+    "Wat is een voorbehouden opdracht voor schoonmaak?",
+    "Verschil tussen social return en een voorbehouden opdracht?",
+    "Welke alternatieven zijn er voor een voorbehouden opdracht?",
+    "Welk btw-tarief geldt op een voorbehouden schoonmaakopdracht?",
+    "What is the VAT rate on catering in Belgium?",
+    "Hoeveel vakantiedagen heeft een werknemer in een maatwerkbedrijf?",
+]
+
+
+@pytest.mark.parametrize("question", NO_VERDICT)
+def test_no_verdict_for_a_notion_or_out_of_scope_question(advisor, question):
+    answer = advisor.ask(question)
+    assert answer.verdict is None and "Oordeel" not in answer.answer and "Verdict" not in answer.answer
+    if answer.refused:
+        assert not answer.citations
+
+
+@pytest.mark.parametrize("question,group", [
+    ("Mogen we het wassen en poetsen van ons wagenpark (25 voertuigen), € 90.000 voor 2 jaar, voorbehouden "
+     "aan de sociale economie?", "cleaning"),
+    ("Can we reserve the cleaning and maintenance of our vehicle fleet for a sheltered workshop? €70,000, 2 years.",
+     "cleaning"),
+    ("Mag ik de maaltijdbedeling aan huis voor onze senioren (€ 60.000) voorbehouden?", "catering"),
+    ("Can we reserve the maintenance of our service bikes for a social enterprise? €15,000.", "mobility"),
+    ("May we reserve a bike sharing system for the social economy? €100,000 over 3 years.", "mobility"),
+    ("Kan ik het kuverteren en verzenden van de aanslagbiljetten (€ 30.000) voorbehouden?", "printing"),
+])
+def test_contracts_once_missed_get_a_verdict_on_their_own_group(advisor, question, group):
+    answer = advisor.ask(question)
+    assert answer.intake.product_group == group and answer.intake.product_groups == [group]
+    assert answer.verdict.reservable == "yes"
+    menu = [c.id for c in answer.criteria]
+    assert menu[0] == "reserved_contract" and "co2_efficient_fleet" not in menu
+
+
+def test_a_buyer_who_rules_reservation_out_gets_a_menu_without_it(advisor):
+    answer = advisor.ask("We can't reserve the cleaning of our town hall (€200,000): which social clauses still fit?")
+    assert answer.verdict is None
+    menu = [c.id for c in answer.criteria]
+    assert menu and "reserved_contract" not in menu
+    asked = advisor.ask("Voorbehouden of niet? Schoonmaak van onze scholen, € 100.000.")
+    assert asked.verdict is not None, "'of niet?' asks, it does not rule out"
+
+
+def test_an_own_contract_in_the_buyers_words_is_advised_not_refused(advisor):
+    # few of these words are in the corpus: the coverage gate refused it before the advice was considered
+    answer = advisor.ask("Can we reserve the mowing and hedge trimming in our parks for a sheltered workshop? "
+                         "€50,000, one year.")
+    assert not answer.refused and answer.verdict.reservable == "yes"
+    assert answer.intake.product_group == "green_maintenance"

@@ -95,3 +95,63 @@ def test_follow_up_keeps_the_conversation_and_explicit_fields_win():
 
 def test_extract_is_pure_text_reading():
     assert extract("").product_group is None and extract("").jurisdiction is None
+
+
+# Phrasings issue #16 names (fleet cleaning read as buying vehicles; meal delivery, service bikes,
+# sharing systems, mailing and dispatch not recognised), in words of their own: (text, groups the
+# contract covers, most specific first when it matters).
+RECOGNISED = [
+    ("Schoonmaak en onderhoud van het wagenpark van de stad", ["cleaning"]),
+    ("We want our vehicle fleet washed: cleaning of the fleet (vans and trucks) for two years", ["cleaning"]),
+    ("Het poetsen van onze dienstwagens en bestelwagens", ["cleaning"]),
+    ("Maintenance of the municipal fleet, tyres and oil changes included", ["cleaning"]),
+    ("Maaltijdbedeling aan huis voor senioren", ["catering"]),
+    ("Meal delivery for elderly residents", ["catering"]),
+    ("Levering van broodjes voor de gemeenteraad", ["catering"]),
+    ("Service bikes for the city staff, maintenance included", ["mobility"]),
+    ("Een deelsysteem met elektrische deelfietsen", ["mobility"]),
+    ("A sharing system for e-bikes", ["mobility"]),
+    ("Repair of the bicycles of the municipal bike fleet", ["mobility"]),
+    ("Kuverteren en verzenden van de aanslagbiljetten", ["printing"]),
+    ("Mailing and dispatch of the council newsletter", ["printing"]),
+    ("Handling, verzending en mailing van het infoblad", ["printing"]),
+    ("Aankoop van drie bestelwagens", ["vehicles"]),
+    ("Aankoop van twee vrachtwagens én de reiniging van het hele wagenpark", ["vehicles", "cleaning"]),
+    ("Perceel 1 schoonmaak van de sporthal, perceel 2 groenonderhoud rond de sporthal", ["cleaning", "green_maintenance"]),
+    ("Werkkledij voor onze schoonmaakploeg en de groendienst", ["textiles"]),
+    ("Workwear for our cleaning staff and our green maintenance crew", ["textiles"]),
+    ("New street furniture for the market square: benches and bins", []),
+    ("Nieuw straatmeubilair voor het marktplein", []),
+    ("Reiniging van het straatmeubilair op de zeedijk", ["cleaning"]),
+    ("Gebouwenschoonmaak in de stedelijke scholen", ["cleaning"]),
+]
+
+
+@pytest.mark.parametrize("text,groups", RECOGNISED, ids=[t[:40] for t, _ in RECOGNISED])
+def test_product_groups_most_specific_first(text, groups):
+    intake = build(text)
+    found = [g for g in (intake.product_group, *intake.other_groups) if g]
+    assert sorted(found) == sorted(groups), found
+    if len(groups) == 1:
+        assert intake.product_group == groups[0]
+
+
+def test_the_answer_contract_lists_every_group_of_the_contract():
+    summary = build("Schoonmaak én groenonderhoud van de begraafplaatsen, in twee percelen").summary()
+    assert summary.product_groups == [summary.product_group, *summary.other_groups]
+    assert set(summary.product_groups) == {"cleaning", "green_maintenance"}
+    assert build("Hoe werkt social return?").summary().product_groups == []
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Groenonderhoud, 4-jarige raamovereenkomst", {"duration_months": 48, "framework_agreement": True}),
+    ("Drukwerk, eenmalige opdracht van € 20.000", {"framework_agreement": False, "value_eur": 20_000}),
+    ("Painting works, a one-off job of €25,000", {"framework_agreement": False}),
+    ("Boven € 139.000 moet het menu erin; wat betekent dat voor schoonmaak?", {"value_eur": None}),
+    ("Schoonmaak voor de gemeente Nijmegen", {"jurisdiction": "nl"}),
+    ("Cleaning for the city of Kortrijk", {"jurisdiction": "be"}),
+])
+def test_durations_one_off_purchases_thresholds_and_cities(text, expected):
+    intake = build(text)
+    for name, value in expected.items():
+        assert getattr(intake, name) == value, f"{name}: {getattr(intake, name)!r} != {value!r}"

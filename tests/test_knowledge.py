@@ -67,6 +67,23 @@ BROKEN = [
      r"intake.toml: unknown keys \['non_eu_goods'\] missing keys \['non_eu_products'\]"),
     ("intake.toml", r"lots = ['\b(?:percelen|perceel|lots?|loten)\b']", "lots = []",
      "intake.toml lots: cues must be a non-empty list"),
+    # product-group words: each names one group, services come with objects, lists are non-empty
+    ("framework.toml", '"textiel", ', '"textiel", "Schoonmaak", ',
+     "framework.toml product group textiles: synonym 'schoonmaak' is already a synonym of cleaning; "
+     "a word may name one product group only"),
+    ("framework.toml", '"hout", ', '"hout", "hout", ',
+     "framework.toml product group building_materials synonyms: 'hout' listed twice"),
+    ("framework.toml", 'synonyms = ["bouwmaterialen", "bouwmateriaal", "stenen", "hout", "building materials"]',
+     "synonyms = []", "framework.toml product group building_materials synonyms: expected a non-empty list of words"),
+    ("framework.toml", '\nobjects = [', '\nthings = [',
+     r"framework.toml product group cleaning: unknown keys \['things'\]"),
+    ("framework.toml", '\nobjects = [', '\n# objects = [',
+     "framework.toml product group cleaning: services and objects go together \\(an activity on an object\\), "
+     "got only services"),
+    ("framework.toml", '[no_product_group]\nwords', '[no_product_group]\nphrases',
+     r"framework.toml no_product_group: unknown keys \['phrases'\] missing keys \['words'\]"),
+    ("intake.toml", "recipients = [\n  \"", "recipients = [\n  \"(",
+     "intake.toml recipients: cue .* is not a regular expression"),
 ]
 
 

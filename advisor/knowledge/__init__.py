@@ -44,6 +44,8 @@ class ProductGroup:
     evidence: tuple[Evidence, ...]
     example: Evidence | None = None
     reservation_priority: bool = False   # the framework reserves contracts in it (its reservation ambition)
+    services: tuple[str, ...] = ()       # activities the group does on `objects` ("reiniging" of a "wagenpark")
+    objects: tuple[str, ...] = ()
 
     def name(self, language: str) -> str:
         return self.name_en if language == "en" else self.name_nl
@@ -120,6 +122,7 @@ class Knowledge:
     jurisdictions: dict[str, Jurisdiction] = field(default_factory=dict)
     cues: dict[str, re.Pattern] = field(default_factory=dict)   # intake.toml, by key
     reservation_groups_evidence: tuple[Evidence, ...] = ()
+    no_group: tuple[str, ...] = ()   # words that name no product group although a group's word is in them
 
     @property
     def reservation(self) -> Criterion:
@@ -128,7 +131,7 @@ class Knowledge:
 
 
 CUES = {"non_eu_products", "framework_agreement", "no_framework_agreement", "lots", "asks_reservation",
-        "declines_reservation", "asks_criteria"}   # the word lists of intake.toml
+        "declines_reservation", "asks_criteria", "recipients"}   # the word lists of intake.toml
 ROLES = {"objective", "suitability"}   # what the verdict cites the reservation criterion's evidence for
 
 
@@ -145,6 +148,17 @@ def _evidence(items, where: str, roles: dict | None = None) -> tuple[Evidence, .
             roles[item["role"]] = roles.get(item["role"], ()) + (evidence,)
         out.append(evidence)
     return tuple(out)
+
+
+def _words(items, where: str) -> tuple[str, ...]:
+    """A non-empty list of distinct words or phrases (lower-cased: matching ignores case)."""
+    if not isinstance(items, list) or not items or not all(isinstance(w, str) and w.strip() for w in items):
+        raise KnowledgeError(f"{where}: expected a non-empty list of words, got {items!r}")
+    words = tuple(" ".join(w.lower().split()) for w in items)
+    repeated = sorted({w for w in words if words.count(w) > 1})
+    if repeated:
+        raise KnowledgeError(f"{where}: {', '.join(map(repr, repeated))} listed twice")
+    return words
 
 
 def _unique(entries: list[dict], where: str) -> None:
@@ -226,7 +240,11 @@ def load(directory: Traversable = HERE) -> Knowledge:
              *threshold.evidence, *threshold.below_evidence, *threshold.above_evidence,
              *(e for c in criteria.values() for e in c.evidence), *_evidence(framework.get("evidence"), "framework"),
              *reservation_groups, *(e for card in legal.values() for e in card.corpus_evidence)]
-    return Knowledge(framework, threshold, groups, criteria, legal, tuple(every), jurisdictions, cues, reservation_groups)
+    no_group = fw.get("no_product_group", {"words": []})
+    _check_keys(no_group, {"words"}, {"words"}, "framework.toml no_product_group")
+    no_group = _words(no_group["words"], "framework.toml no_product_group words") if no_group["words"] else ()
+    return Knowledge(framework, threshold, groups, criteria, legal, tuple(every), jurisdictions, cues, reservation_groups,
+                     no_group)
 
 
 def _jurisdiction_ids(data: dict) -> tuple[str, ...]:
@@ -268,15 +286,26 @@ def _jurisdictions(data: dict, legal: dict[str, LegalCard]) -> dict[str, Jurisdi
 def _product_groups(entries: list[dict], reserving: str) -> dict[str, ProductGroup]:
     """The framework's product groups; those with the `reserving` ambition are its reservation priorities."""
     groups = {}
-    group_keys = {"id", "name_nl", "name_en", "ambitions", "synonyms", "evidence", "example"}
+    group_keys = {"id", "name_nl", "name_en", "ambitions", "synonyms", "evidence", "example", "services", "objects"}
     _unique(entries, "framework.toml product group")
+    owner: dict[str, str] = {}   # each word names one group, or recognition would have to guess
     for g in entries:
         where = f"framework.toml product group {g.get('id', '?')}"
-        _check_keys(g, group_keys, group_keys - {"example"}, where)
+        _check_keys(g, group_keys, group_keys - {"example", "services", "objects"}, where)
+        if ("services" in g) != ("objects" in g):
+            raise KnowledgeError(f"{where}: services and objects go together (an activity on an object), "
+                                 f"got only {'services' if 'services' in g else 'objects'}")
+        synonyms = _words(g["synonyms"], f"{where} synonyms")
+        for word in synonyms:
+            if owner.setdefault(word, g["id"]) != g["id"]:
+                raise KnowledgeError(f"{where}: synonym {word!r} is already a synonym of {owner[word]}; "
+                                     "a word may name one product group only")
         example = _evidence([g["example"]], where)[0] if "example" in g else None
         groups[g["id"]] = ProductGroup(g["id"], g["name_nl"], g["name_en"], tuple(g["ambitions"]),
-                                       tuple(s.lower() for s in g["synonyms"]), _evidence(g["evidence"], where), example,
-                                       reservation_priority=reserving in g["ambitions"])
+                                       synonyms, _evidence(g["evidence"], where), example,
+                                       reservation_priority=reserving in g["ambitions"],
+                                       services=_words(g["services"], f"{where} services") if "services" in g else (),
+                                       objects=_words(g["objects"], f"{where} objects") if "objects" in g else ())
     ambitions = {a for g in groups.values() for a in g.ambitions}
     if reserving not in ambitions:
         raise KnowledgeError(f"framework.toml framework: reservation_ambition {reserving!r} is no product group's "

@@ -1,0 +1,114 @@
+"""Which product groups a contract covers, read from the buyer's words (Dutch or English).
+
+The words are data (advisor/knowledge/framework.toml):
+- each group's synonyms: the framework's own name and examples for it and the words buyers use. Every
+  synonym also counts at the start of a compound (schoonmaak → schoonmaakopdracht); one of six
+  letters or more also counts at its end (fietsen → dienstfietsen, catering → eventcatering);
+- a group's services on its objects: an activity within a few words of an object, in either order
+  ("reiniging van het wagenpark", "fleet washing"). Cleaning the fleet is the cleaning group, not
+  buying vehicles;
+- words that name no group although a group's word is in them (new street furniture is not office
+  furniture).
+
+The most specific reading wins: a match that overlaps a longer one is dropped, and a parenthesis or
+more objects right after a service belong to it ("wagenpark (30 voertuigen)", "dienstwagens en
+bestelwagens"). A group named only in a phrase about whom
+the purchase is for ("workwear for our cleaning staff", intake.toml `recipients`) is not what is bought.
+What is left, longest match first, are the groups the contract covers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from advisor.knowledge import Knowledge, ProductGroup
+from advisor.text import fold
+
+GAP = 5          # words allowed between an activity and its object
+MID_WORD = 6     # synonyms this long also count at the end of a compound
+_SEP = r"[\s,;:()/&'’\-]+"
+_WORD = r"[\w'’\-]+"
+
+
+@dataclass(frozen=True)
+class Match:
+    group: str | None    # None: words that name no group
+    start: int
+    end: int
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start
+
+
+def _alternation(words: tuple[str, ...], mid_word: bool) -> str:
+    parts = []
+    for word in sorted(words, key=len, reverse=True):
+        body = r"[\s\-]+".join(re.escape(fold(part)) for part in word.split())
+        inside = mid_word and len(word) >= MID_WORD and " " not in word
+        parts.append(body if inside else rf"(?<!\w){body}")
+    return "(?:" + "|".join(parts) + ")"
+
+
+@lru_cache(maxsize=64)
+def _names(group: ProductGroup) -> re.Pattern:
+    return re.compile(_alternation(group.synonyms, mid_word=True))
+
+
+@lru_cache(maxsize=64)
+def _services(group: ProductGroup) -> tuple[re.Pattern, re.Pattern] | None:
+    """An activity on an object (either order), and what extends it: a parenthesis or more objects
+    ("het poetsen van de dienstwagens en bestelwagens")."""
+    if not group.services:
+        return None
+    act, obj = _alternation(group.services, False), _alternation(group.objects, True)
+    gap = rf"\w*(?:{_SEP}{_WORD}){{0,{GAP}}}?{_SEP}\w*?"
+    # an object before its activity ("fleet washing") is not read across "and" ("vans and maintenance")
+    back = rf"\w*(?:{_SEP}(?!(?:en|and)\b){_WORD}){{0,{GAP}}}?{_SEP}"
+    more = rf"(?:\s*\([^()]{{0,80}}\)|\s*(?:,|&|\ben\b|\band\b)\s+(?:{_WORD}\s+)?\w*?{obj}\w*)"
+    return re.compile(f"{act}{gap}{obj}\\w*|{obj}{back}(?!(?:en|and)\\b){act}\\w*"), re.compile(more)
+
+
+@lru_cache(maxsize=8)
+def _no_group(words: tuple[str, ...]) -> re.Pattern | None:
+    return re.compile(_alternation(words, mid_word=False)) if words else None
+
+
+def matches(text: str, kb: Knowledge) -> list[Match]:
+    """Every place a group (or a no-group word) is named in the folded text."""
+    found = []
+    for group in kb.product_groups.values():
+        found += [Match(group.id, m.start(), m.end()) for m in _names(group).finditer(text)]
+        services, more = _services(group) or (None, None)
+        for m in services.finditer(text) if services else ():
+            end = m.end()
+            while after := more.match(text, end):
+                end = after.end()
+            found.append(Match(group.id, m.start(), end))
+    no_group = _no_group(kb.no_group)
+    found += [Match(None, m.start(), m.end()) for m in no_group.finditer(text)] if no_group else []
+    return found
+
+
+def most_specific(found: list[Match]) -> list[Match]:
+    """Longest first; a match that overlaps one already kept is dropped."""
+    kept: list[Match] = []
+    for m in sorted(found, key=lambda m: (-m.length, m.start)):
+        if all(m.end <= k.start or m.start >= k.end for k in kept):
+            kept.append(m)
+    return kept
+
+
+def recognise(text: str, kb: Knowledge) -> list[str]:
+    """The product groups the contract covers, the most specifically named first."""
+    folded = fold(text)
+    recipients = [(m.start(), m.end()) for m in kb.cues["recipients"].finditer(folded)]
+    groups: list[str] = []
+    for m in most_specific(matches(folded, kb)):
+        if m.group is None or any(s <= m.start and m.end <= e for s, e in recipients):
+            continue
+        if m.group not in groups:
+            groups.append(m.group)
+    return groups
