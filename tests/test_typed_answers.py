@@ -153,3 +153,11 @@ def test_value_kind_options_are_validated():
         values.load_values(good.replace("[contact]\n", "[contact]\nwith = ['phone']\n"))
     with pytest.raises(ConfigError, match="known keys"):
         values.load_values(good.replace("[contact]\n", "[contact]\ncolour = 'red'\n"))
+
+
+def test_lines_under_a_heading_are_a_list():
+    text = ("STAKEHOLDERS\nWerkgroep aankoop (aankopers en experten)\nDe reguliere economie (inschrijvers)\n"
+            "De sociale economie (als leverancier)\n\nDit is een gewone alinea met een punt.\n")
+    [found] = lists.headed(text)
+    assert found.context == "STAKEHOLDERS" and len(found.items) == 3
+    assert lists.headed("Titel\nEen zin die eindigt met een punt.\nNog een zin.\nEn nog een.\n") == []

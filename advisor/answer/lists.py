@@ -218,3 +218,33 @@ def stepped(text: str) -> list[Enumeration]:
             found.append(Enumeration(unit, items, unit.start, items[-1].end, complete=len(items) == wanted,
                                      context=unit.clean, wanted=wanted))
     return found
+
+
+LINE_WORDS = 25  # a line of a list without bullets is short and ends without a full stop
+
+
+def _bare_line(unit: Unit) -> bool:
+    text = unit.clean
+    return (len(text.split()) <= LINE_WORDS and text[:1].isupper() and text[-1] not in ".:;?!"
+            and not _CALLOUT.match(text))
+
+
+def headed(text: str) -> list[Enumeration]:
+    """Lines without bullets under a heading, in the heading's block ('STAKEHOLDERS' and one
+    stakeholder a line): at least MIN_ITEMS short lines, none ending in a full stop."""
+    us = [u for u in units(text) if not u.is_furniture]
+    found = []
+    for i, unit in enumerate(us):
+        if heading_level(unit) is None:
+            continue
+        rows = []
+        for nxt in us[i + 1:]:
+            if nxt.block != unit.block or not _bare_line(nxt) or LIST_ITEM.match(nxt.clean):
+                break
+            rows.append(nxt)
+        if len(rows) >= MIN_ITEMS:
+            # the quote holds the lines; the heading names them (the passage's section shows it too)
+            found.append(Enumeration(unit, [Item(r.start, r.end, r.clean) for r in rows[:MAX_ITEMS]],
+                                     rows[0].start, rows[min(len(rows), MAX_ITEMS) - 1].end,
+                                     complete=us.index(rows[-1]) + 1 < len(us), context=unit.clean))
+    return found
