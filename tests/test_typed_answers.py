@@ -161,3 +161,11 @@ def test_lines_under_a_heading_are_a_list():
     [found] = lists.headed(text)
     assert found.context == "STAKEHOLDERS" and len(found.items) == 3
     assert lists.headed("Titel\nEen zin die eindigt met een punt.\nNog een zin.\nEn nog een.\n") == []
+
+
+def test_objectives_numbered_by_one_code_are_a_list():
+    text = ("WAT WILLEN WE BEREIKEN?\n\nS 2.1. Lokaal aankopen krijgt de voorkeur.\n\nS 2.2. Tegen 2025 zijn de ketens "
+            "transparant.\n\n3\n\nS 2.3. Tegen 2025 kopen we fair.\n\nK 1.1. Iets anders.\n")
+    [found] = lists.coded(text)
+    assert [i.text[:6] for i in found.items] == ["S 2.1.", "S 2.2.", "S 2.3."]
+    assert "WAT WILLEN WE BEREIKEN?" in found.context

@@ -25,7 +25,7 @@ MAX_ITEMS = 40
 MAX_ITEM_WORDS = 40
 INLINE_ITEM_WORDS = 8          # an item inside a sentence is a short phrase
 CONTEXT_UNITS = 3              # units before a list that say what it lists
-GAP_UNITS = 3                  # text between numbered rows (a table's other columns) skipped
+GAP_UNITS = 5                  # text between numbered rows (a table's other columns) skipped
 _NUMBER = re.compile(r"^(\d{1,2})[.)]?\s")
 _MARK = re.compile(r"^(?:[•\-–*·▪◦]|\d{1,2}[.)]?)\s+")
 _LAST_JOIN = re.compile(r"\s(?:en|and|of|or)\s")
@@ -247,4 +247,37 @@ def headed(text: str) -> list[Enumeration]:
             found.append(Enumeration(unit, [Item(r.start, r.end, r.clean) for r in rows[:MAX_ITEMS]],
                                      rows[0].start, rows[min(len(rows), MAX_ITEMS) - 1].end,
                                      complete=us.index(rows[-1]) + 1 < len(us), context=unit.clean))
+    return found
+
+
+_CODE = re.compile(r"^([A-Z])\s?\.?\s?(\d+)\.(\d+)\.?\s")  # 'S.1.1. ', 'K 2.3. ', 'C.2.4. '
+
+
+def coded(text: str) -> list[Enumeration]:
+    """Objectives numbered by a code of one ambition ('S 2.1.', 'S 2.2.', …): a list of at least two,
+    other lines between them skipped as between numbered rows."""
+    us = [u for u in units(text) if not u.is_furniture]
+    found, i = [], 0
+    while i < len(us):
+        m = _CODE.match(us[i].clean)
+        if not m:
+            i += 1
+            continue
+        prefix, rows, gap, j = m.group(1, 2), [i], 0, i + 1
+        while j < len(us) and gap <= GAP_UNITS:
+            n = _CODE.match(us[j].clean)
+            if n and n.group(1, 2) == prefix:
+                rows.append(j)
+                gap = 0
+            elif n:
+                break
+            else:
+                gap += 1
+            j += 1
+        if len(rows) >= 2:
+            context = " ".join(u.clean for u in us[max(0, i - CONTEXT_UNITS):i])
+            found.append(Enumeration(us[i - 1] if i else None, [Item(us[r].start, us[r].end, us[r].clean) for r in rows],
+                                     us[i].start, us[rows[-1]].end, complete=rows[-1] + 1 < len(us),
+                                     context=context))
+        i = rows[-1] + 1
     return found
