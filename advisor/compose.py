@@ -17,6 +17,7 @@ from advisor import deadline
 from advisor.answer import lists, values
 from advisor.answer.analysis import Analysis, compile_patterns
 from advisor.concepts import Concept
+from advisor.errors import ConfigError
 from advisor.model import Citation
 from advisor.package_data import read_text
 from advisor.passage import Passage
@@ -182,6 +183,8 @@ ADJACENT_WORDS = 1      # a value at most this many words from a question word�
 ADJACENT_BONUS = 0.25   # …counts this much extra
 HEAD_WORDS = 12         # the words before a list that may name what it lists…
 HEAD_BONUS = 0.3        # …and what naming it counts
+CONTEXT_SHARE = 0.7     # a list is judged by its lead-in, and by this share of the lines before it
+ITEMS_SHARE = 0.5       # …or by this share of its items
 DEFINING_BONUS = 0.2    # a definition answer's sentence that says what something is
 STEP_PASSAGES = 2       # passages without a step title that a list of steps is followed through
 SIDE_FLOOR = 0.3        # a comparison side's best sentence meets at least this share of the side
@@ -333,7 +336,7 @@ def _enumerations(passage: Passage, following):
     for e in [*lists.structured(passage.text), *lists.stepped(passage.text), *lists.headed(passage.text),
               *lists.coded(passage.text)]:
         first = (passage, _shift(e.items, passage), passage.start + e.start, passage.start + e.end)
-        yield e.context, e.context, [first, *_continue(e, passage, following)]
+        yield e.context, e.lead.clean if e.lead else "", [first, *_continue(e, passage, following)]
     for unit in units(passage.text):
         for s, t in sentence_spans(passage.text, unit.start, unit.end):
             sentence = passage.text[s:t]
@@ -345,10 +348,33 @@ def _enumerations(passage: Passage, following):
                 yield sentence, sentence, [(passage, [], passage.start + s, passage.start + t)]
 
 
-def _head_met(intro: str, head: list[Concept]) -> bool:
-    """Whether the last words before a list name what the question asks to list."""
+@lru_cache(maxsize=1)
+def _synonyms() -> dict[str, tuple[str, ...]]:
+    """Folded word or phrase -> every member of its synonym group (advisor/resources/synonyms.toml)."""
+    data = tomllib.loads(read_text("advisor.resources", "synonyms.toml"))
+    groups = data.get("groups")
+    if set(data) != {"groups"} or not isinstance(groups, list) or not all(
+            isinstance(g, list) and len(g) > 1 and all(isinstance(w, str) and w.strip() for w in g) for g in groups):
+        raise ConfigError("advisor/resources/synonyms.toml: expected `groups`, a list of lists of two or more words")
+    out: dict[str, tuple[str, ...]] = {}
+    for group in groups:
+        members = tuple(" ".join(fold(w).split()) for w in group)
+        for m in members:
+            if m in out:
+                raise ConfigError(f"advisor/resources/synonyms.toml: {m!r} is in two groups")
+            out[m] = members
+    return out
+
+
+def _head_met(intro: str, head: list[Concept], head_words: str) -> bool:
+    """Whether the last words before a list name what the question asks to list, in its words or
+    in a synonym the sources use ('gemeenten' → 'lokale besturen')."""
     tail = " ".join(intro.split()[-HEAD_WORDS:])
-    return bool(head) and any(c.terms & _sentence_terms(tail) for c in head)
+    if head and any(c.terms & _sentence_terms(tail) for c in head):
+        return True
+    folded = f" {' '.join(words(tail))} "
+    table = _synonyms()
+    return any(f" {alt} " in folded for w in words(head_words) for alt in table.get(w, ()))
 
 
 def list_statements(hits: list[Hit], found: list[Concept], head: str, language: str, texts, following,
@@ -362,8 +388,11 @@ def list_statements(hits: list[Hit], found: list[Concept], head: str, language: 
         deadline.check()
         for context, intro, segments in _enumerations(hit.passage, following):
             items = " ".join(it.text for _, its, _, _ in segments for it in its)
-            score = max(_text_score(f"{hit.passage.section} {context}", found), 0.5 * _text_score(items, found))
-            score += HEAD_BONUS * _head_met(intro, heads) + 0.08 / rank
+            # the words right before a list say what it lists; the lines before them, less
+            score = max(_text_score(f"{hit.passage.section} {intro}", found),
+                        CONTEXT_SHARE * _text_score(f"{hit.passage.section} {context}", found),
+                        ITEMS_SHARE * _text_score(items, found))
+            score += HEAD_BONUS * _head_met(intro, heads, head) + 0.08 / rank
             if best is None or score > best[0]:
                 best = (score, segments)
     if best is None or best[0] < floor:

@@ -2,7 +2,7 @@
 answer's first statement and inside a quote it shows, is a list complete, is there filler, is an
 English question answered in English prose.
 
-    .venv/bin/python -m evals.answer_types [--split dev|test] [--show]
+    .venv/bin/python -m evals.answer_types [--split dev|test|holdout] [--show]
 
 Runs the advisor in process on evals/sets/answer_types.jsonl (written from the documents before the
 advisor ever answered them) and prints one row per question type. Metric functions are pure: they
@@ -118,6 +118,11 @@ def out_of_bounds(row: dict[str, float | None], limits: dict[str, float]) -> lis
 
 
 def load(split: str | None) -> list[dict]:
+    """The items of a split of answer_types.jsonl (None: both), or, for "holdout", every item of
+    answer_types_holdout.jsonl (written later from the documents alone, by someone who had not seen
+    the composers: it says how far what was built on dev carries)."""
+    if split == "holdout":
+        return read_jsonl(folder("evals") / "sets" / "answer_types_holdout.jsonl")
     rows = read_jsonl(folder("evals") / "sets" / "answer_types.jsonl")
     return [r for r in rows if split in (None, r["split"])]
 
@@ -140,7 +145,7 @@ def main(argv=None) -> None:
     from ingest.pipeline import ingest
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--split", choices=["dev", "test"], default=None)
+    parser.add_argument("--split", choices=["dev", "test", "holdout"], default=None)
     parser.add_argument("--show", action="store_true", help="print each question with its first statement")
     args = parser.parse_args(argv)
     items = load(args.split)

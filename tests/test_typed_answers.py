@@ -169,3 +169,10 @@ def test_objectives_numbered_by_one_code_are_a_list():
     [found] = lists.coded(text)
     assert [i.text[:6] for i in found.items] == ["S 2.1.", "S 2.2.", "S 2.3."]
     assert "WAT WILLEN WE BEREIKEN?" in found.context
+
+
+def test_a_list_named_by_a_synonym_of_the_askers_word(advisor):
+    """'gemeenten' in the question, 'lokale besturen' in the source (advisor/resources/synonyms.toml)."""
+    result = advisor.ask("Welke gemeenten keurden het regionaal kader duurzaam aankopen goed?")
+    lines = result.answer.splitlines()
+    assert "De bronnen noemen er 10: [1]" in lines and "- Zuienkerke [1]" in lines
