@@ -21,13 +21,15 @@ class Concept:
     terms: frozenset[str]
     weight: float
     topic: bool = True   # numbers are the asker's parameters: they pick sentences, not scope
-    parts: frozenset[str] = frozenset()  # the parts of a split compound (also in `terms`)
+    parts: frozenset[str] = frozenset()  # the parts of a split compound (also in `terms`, for sentence choice)
+    general_head: bool = False           # the compound's head is a general word ('hoofdstad': 'stad')
 
     def met(self, available: set[str]) -> bool:
         """Met by the word itself (a stem or translation) or by every part of its compound: one part
-        alone is a different notion ('stad' does not meet 'hoofdstad')."""
+        alone is a different notion; a compound headed by a general word only whole ('stad' and
+        'hoofd' do not make 'hoofdstad')."""
         whole = self.terms - self.parts
-        return bool(whole & available) or bool(self.parts) and self.parts <= available
+        return bool(whole & available) or bool(self.parts) and not self.general_head and self.parts <= available
 
 
 def _glossary_terms(question: str) -> dict[str, set[str]]:
@@ -63,18 +65,19 @@ def concepts(question: str, lexical: BM25Index, language: str) -> list[Concept]:
             continue
         terms = {stem(word, lang) for lang in LANGUAGES}
         parts: set[str] = set()
+        general_head = False
         if splittable(word) and budget > 0:
             budget -= 1
             split = lexical.split(word)
-            # a compound headed by a general word is met only whole: 'hoofdstad' is not 'stad'
-            parts = set(split) - terms if split and split[-1] not in general_terms() else set()
+            parts = set(split) - terms
+            general_head = bool(split) and split[-1] in general_terms()
         terms.update(translations.get(word, ()))
         parts -= terms
         terms |= parts
         weight = max(lexical.term_idf(t) for t in terms)
         if language == "en" and word not in translations and not terms & lexical.known:
             weight /= 2  # a generic English word says little about a Dutch corpus's topics
-        result.append(Concept(word, frozenset(terms), weight, parts=frozenset(parts)))
+        result.append(Concept(word, frozenset(terms), weight, parts=frozenset(parts), general_head=general_head))
     return result
 
 

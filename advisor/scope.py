@@ -51,8 +51,9 @@ def addresses_assistant(sentence: str) -> bool:
     return is_steering(sentence) or any(p.search(sentence) for p in ADDRESSING)
 
 
-# A question's parts: bracketed asides, and sentences (ended by . ? ! or a line break).
-_PARTS = re.compile(r"\[[^\]]{0,400}\]?|[^\[\n.?!]+(?:[.?!]+(?!\S)|[.?!]+|$)?")
+# Where a question parts: after a sentence's end (. ? ! before white space), at a line break, and
+# around a bracketed aside ('25.000' and 'S.1.3' stay whole).
+_PARTS = re.compile(r"(?<=[.?!])\s+|\n+|(\[[^\]]{0,400}\])")
 
 
 def without_steering(question: str) -> tuple[str, list[str]]:
@@ -63,14 +64,14 @@ def without_steering(question: str) -> tuple[str, list[str]]:
     an instruction.
     """
     kept, dropped = [], []
-    for part in _PARTS.findall(question):
-        text = part.strip().strip("[]").strip()
-        if not text:
-            continue
-        (dropped if is_steering(text) else kept).append(text)
-    if dropped:
-        log.warning("ignored %d instruction(s) to the assistant in a question: %s", len(dropped),
-                    " | ".join(d[:120] for d in dropped))
+    for part in _PARTS.split(question):
+        text = (part or "").strip().strip("[]").strip()
+        if text:
+            (dropped if is_steering(text) else kept).append(text)
+    if not dropped:
+        return question, []
+    log.warning("ignored %d instruction(s) to the assistant in a question: %s", len(dropped),
+                " | ".join(d[:120] for d in dropped))
     return " ".join(kept), dropped
 
 
@@ -161,14 +162,14 @@ def in_domain(question: str, split=None, r: Rules | None = None) -> bool:
     is a one-word domain term counts ('onderhoudsbestek'); a general word never does, so
     'hoofdstad' is no 'stad' question.
     """
-    from advisor.text import content_words, document_terms, stem
+    from advisor.text import content_words, document_terms
 
     r = r or rules()
     terms = set(document_terms(question, "nl")) | set(document_terms(question, "en"))
     if split is not None:
         for word in content_words(question):
             parts = split(word)
-            if parts and parts[-1] not in r.general and stem(word, "nl") not in terms - set(parts):
+            if parts and parts[-1] not in r.general:
                 terms.add(parts[-1])
     return any(all(t in terms for t in phrase) for phrase in r.domain)
 
