@@ -21,6 +21,15 @@ class Concept:
     terms: frozenset[str]
     weight: float
     topic: bool = True   # numbers are the asker's parameters: they pick sentences, not scope
+    parts: frozenset[str] = frozenset()  # the parts of a split compound (also in `terms`, for sentence choice)
+    general_head: bool = False           # the compound's head is a general word ('hoofdstad': 'stad')
+
+    def met(self, available: set[str]) -> bool:
+        """Met by the word itself (a stem or translation) or by every part of its compound: one part
+        alone is a different notion; a compound headed by a general word only whole ('stad' and
+        'hoofd' do not make 'hoofdstad')."""
+        whole = self.terms - self.parts
+        return bool(whole & available) or bool(self.parts) and not self.general_head and self.parts <= available
 
 
 def _glossary_terms(question: str) -> dict[str, set[str]]:
@@ -33,6 +42,13 @@ def _glossary_terms(question: str) -> dict[str, set[str]]:
             for word in re.findall(r"\w+", pattern.pattern.replace(r"\b", " ").replace("\\", "")):
                 mapping.setdefault(word, set()).update(dutch_terms)
     return mapping
+
+
+def general_terms() -> frozenset[str]:
+    """Stems of the general words of advisor/resources/scope.toml [vocabulary] general."""
+    from advisor.scope import rules
+
+    return rules().general
 
 
 def concepts(question: str, lexical: BM25Index, language: str) -> list[Concept]:
@@ -48,21 +64,27 @@ def concepts(question: str, lexical: BM25Index, language: str) -> list[Concept]:
             result.append(Concept(word, frozenset({word}), lexical.term_idf(word), topic=False))
             continue
         terms = {stem(word, lang) for lang in LANGUAGES}
+        parts: set[str] = set()
+        general_head = False
         if splittable(word) and budget > 0:
             budget -= 1
-            terms.update(lexical.split(word))
+            split = lexical.split(word)
+            parts = set(split) - terms
+            general_head = bool(split) and split[-1] in general_terms()
         terms.update(translations.get(word, ()))
+        parts -= terms
+        terms |= parts
         weight = max(lexical.term_idf(t) for t in terms)
-        if language == "en" and word not in translations and not terms & lexical._known:
+        if language == "en" and word not in translations and not terms & lexical.known:
             weight /= 2  # a generic English word says little about a Dutch corpus's topics
-        result.append(Concept(word, frozenset(terms), weight))
+        result.append(Concept(word, frozenset(terms), weight, parts=frozenset(parts), general_head=general_head))
     return result
 
 
 def coverage(found: list[Concept], available: set[str]) -> float:
-    """IDF-weighted share of the concepts met by a set of index terms."""
+    """IDF-weighted share of the concepts met by a set of index terms (a compound by itself or all its parts)."""
     topical = [c for c in found if c.topic]
     total = sum(c.weight for c in topical)
     if not total:
         return 0.0
-    return sum(c.weight for c in topical if c.terms & available) / total
+    return sum(c.weight for c in topical if c.met(available)) / total

@@ -64,16 +64,6 @@ class Settings(BaseSettings):
     max_citations: int = Field(4, ge=1, le=10, description="Most passages an answer cites.")
     max_advice_citations: int = Field(10, ge=1, le=20,
                                       description="Most passages an advisory answer (verdict, criteria menu) cites.")
-    refusal_threshold: float = Field(
-        0.45, ge=0.0, le=1.0,
-        description="Least share of the question's content (IDF-weighted) the best passages must "
-        "cover for the advisor to answer; below it, it refuses.",
-    )
-    domain_refusal_threshold: float = Field(
-        0.2, ge=0.0, le=1.0,
-        description="The lower coverage bar for questions that name a procurement notion "
-        "(advisor/resources/domain_terms.txt): the advisor answers them from what it finds.",
-    )
     max_criteria: int = Field(5, ge=1, le=20, description="Most instruments in a criteria menu.")
     max_question_chars: int = Field(4000, ge=10, description="Longest question accepted.")
     max_history_chars: int = Field(8000, ge=0, description="Most text of earlier user turns an answer reads: "

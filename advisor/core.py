@@ -15,17 +15,16 @@ from advisor.compose import Side, compose
 from advisor import llm, prompting
 from advisor.generators import get_generator
 from advisor.knowledge import knowledge
-from advisor.concepts import concepts, coverage
+from advisor.concepts import concepts
 from advisor.config import Settings
 from advisor.errors import BackendError, BackendTimeout, InvalidQuestionError, QuestionTooLongError, ValidationFailed
 from advisor.index import Index
 from advisor.model import Answer, Timings, Validation
 from advisor.phrases import render
 from advisor.retrieval import Hit, HybridRetriever
-from advisor.scope import in_domain, is_offtopic_task, is_steering
+from advisor import refusal, scope
 from advisor.text import fold, detect_language
 
-COVERAGE_PASSAGES = 3
 SIDE_PASSAGES = 3  # passages searched for each side of a comparison
 
 
@@ -91,9 +90,11 @@ class Advisor:
         question = self.validate(question)
         history = self.recent_history(history)
         language = detect_language(question)
-        if is_steering(question):
+        question, instructions = scope.without_steering(question)
+        if not question:  # only an instruction to the assistant: refused, never followed
             return self._refuse(language, "steering", started, {})
-        if is_offtopic_task(question):
+        language = detect_language(question) if instructions else language
+        if scope.is_offtopic_task(question):
             return self._refuse(language, "off-topic task", started, {})
         turn = self.turn(question, history)
         query = turn.retrieval_query()
@@ -103,22 +104,21 @@ class Advisor:
         timings = {"retrieve": round((retrieved - started) * 1000, 2)}
         deadline.check()
         found = concepts(query, self.index.lexical, language)
-        share = max((coverage(found, self.index.lexical.terms_of(self.index.position[h.passage.id]))
-                     for h in hits[:COVERAGE_PASSAGES]), default=0.0)
-        threshold = (self.settings.domain_refusal_threshold if in_domain(query)
-                     else self.settings.refusal_threshold)
+        decision = self.scope(query, found, hits, language)
+        share = decision.signals["coverage"]
         deadline.check()
         # A verdict on the asker's own contract (asked now, or asked again by a follow-up), or advice
         # the analysis sees asked for one, is answered from the knowledge files and the passages they
         # cite, however few of its words the best passages share (a buyer's wording of the contract is
         # not the framework's); anything else, a loosely worded criteria question included, needs
-        # passages that cover it.
+        # passages that cover it, and a question of another domain (scope.toml) is refused anyway.
         advised = self._advise(turn, intake, language)
         own_contract = advised is not None and (
             advised.verdict is not None or analyse(question).type == "advisory"
             or intake_module.declines_reservation(question) or (turn.continues and bool(turn.asks)))
-        if not own_contract and (not hits or share < threshold):
-            answer = self._refuse(language, "not covered by the sources", started, timings)
+        if not hits or (not decision.answer and (decision.reason != "not covered by the sources" or not own_contract)):
+            answer = self._refuse(language, decision.reason or "not covered by the sources", started, timings,
+                                  query, hits)
             answer.coverage = share
             return answer
         if advised is not None:
@@ -136,7 +136,8 @@ class Advisor:
                               self._sides(analysis, question, language))
         timings["compose"] = round((time.perf_counter() - retrieved) * 1000, 2)
         if not composition.citations:
-            answer = self._refuse(language, "no passage sentence answers it", started, timings)
+            answer = self._refuse(language, "not covered by the sources: no passage sentence answers it", started,
+                                  timings, query, hits)
             answer.coverage = share
             return answer
         answer = Answer(answer=composition.answer, language=language, refused=False,
@@ -158,6 +159,17 @@ class Advisor:
                               concepts(side, self.index.lexical, language),
                               lambda first, a=alone: cards.lead(a, language, self.index, first)))
         return sides
+
+    def scope(self, query: str, found, hits: list[Hit], language: str) -> scope.Decision:
+        """Whether the sources cover the question: the signals of advisor/resources/scope.toml measured
+        on the best passages, and the calibrated decision."""
+        rules = scope.rules()
+        lexical = self.index.lexical
+        top = [h.passage for h in hits[:rules.passages]]
+        terms = [lexical.terms_of(self.index.position[p.id]) for p in top]
+        best = max((h.lexical_score for h in hits), default=0.0)
+        signals = scope.measure(query, found, terms, best, lexical, language, rules)
+        return scope.decide(query, signals, [p.index_text for p in top], rules)
 
     def _with_llm(self, base: Answer, question: str, hits: list[Hit], language: str, timings: dict) -> Answer:
         """The LLM's validated prose, or `base` (the extractive answer) marked as the fallback."""
@@ -251,7 +263,15 @@ class Advisor:
         return Answer(answer=text, language=language, refused=False, citations=citations.items,
                       criteria=result.criteria, verdict=result.verdict, intake=result.intake.summary(self.knowledge))
 
-    def _refuse(self, language: str, reason: str, started: float, timings: dict) -> Answer:
+    def _refuse(self, language: str, reason: str, started: float, timings: dict, question: str = "",
+                hits: list[Hit] | None = None) -> Answer:
+        """The refusal; for a question the sources do not cover, one that names what they cover nearby
+        and offers questions to ask instead (an instruction or a task gets the plain refusal)."""
+        if reason.startswith("not covered"):
+            helpful = refusal.helpful(question, [h.passage for h in hits or ()], language)
+            text, nearby, suggestions = helpful.text, helpful.nearby, helpful.suggestions
+        else:
+            text, nearby, suggestions = render("answer", language, "refusal"), [], []
         timings = Timings(**{**timings, "total": round((time.perf_counter() - started) * 1000, 2)})
-        return Answer(answer=render("answer", language, "refusal"), language=language, refused=True, timings_ms=timings,
-                      refusal_reason=reason)
+        return Answer(answer=text, language=language, refused=True, timings_ms=timings, refusal_reason=reason,
+                      nearby=nearby, suggestions=suggestions)

@@ -86,6 +86,11 @@ class BM25Index:
         self._by_passage_lock = threading.Lock()
         self._splits: dict[str, list[str]] = {}  # a question's words are split twice (search, coverage)
 
+    @property
+    def known(self) -> set[str]:
+        """Every term of the index."""
+        return self._known
+
     def split(self, word: str) -> list[str]:
         """`split_compound` against this index's terms, remembered for the last few thousand words."""
         parts = self._splits.get(word)

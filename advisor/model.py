@@ -184,6 +184,10 @@ class Answer(BaseModel):
     timings_ms: Timings = Field(default_factory=Timings)
     refusal_reason: str | None = Field(None, examples=["not covered by the sources"])
     coverage: float | None = Field(None, description="Share of the question's concepts the best passages cover.")
+    nearby: list[str] = Field(default_factory=list, description="For a refusal: what the sources cover close to "
+                              "the question (titles and sections of the closest passages; names, not quotes).")
+    suggestions: list[str] = Field(default_factory=list, description="For a refusal: questions the advisor can "
+                                   "answer from its sources, closest to the one asked first.")
 
     @field_serializer("coverage")
     def _rounded(self, value: float | None) -> float | None:

@@ -21,7 +21,7 @@ PLACEHOLDERS = {"group", "ambitions", "value", "threshold", "fields", "cards", "
 # (then the file has exactly those keys).
 RULES: dict[str, set[str] | dict[str, set[str]]] = {
     "advice": PLACEHOLDERS,
-    "answer": {"terms", "label", "value", "count", "side"},
+    "answer": {"terms", "label", "value", "count", "side", "topics"},
     "llm": {"system": set(), "answer": {"question", "passages", "context"}, "context_advice": {"advice"}},
 }
 

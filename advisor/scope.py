@@ -1,13 +1,29 @@
 """Decide whether a question is one the advisor should answer from its sources.
 
-Two checks: the question is not an attempt to steer the assistant (requests to ignore its
-instructions or reveal its configuration), and the best passages cover enough of it.
+Two checks. First, instructions to the assistant (requests to ignore its rules or reveal its setup)
+are taken out of the question and never followed; what remains is the question. Second, whether the
+sources cover that question: a logistic score of signals measured on the question and the passages
+retrieved for it (coverage, focus, strength, the most specific concept, words the corpus never
+uses, domain vocabulary), with weights and word lists in advisor/resources/scope.toml, calibrated on
+the dev split (`python -m evals.scope --split dev --calibrate`). A few hundred microseconds a question.
 """
 
 from __future__ import annotations
 
+import logging
+import math
 import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+
+from advisor.errors import ConfigError
 from advisor.package_data import read_text
+
+log = logging.getLogger("advisor.scope")
+
+SOURCE = "advisor/resources/scope.toml"
+SIGNALS = ("coverage", "focus", "strength", "rarest", "unknown", "domain", "english")
 
 
 def _load_patterns(name: str) -> list[re.Pattern]:
@@ -21,7 +37,7 @@ ADDRESSING = _load_patterns("addressing_patterns.txt")
 
 
 def is_steering(question: str) -> bool:
-    """True for questions that try to change the assistant's instructions or extract its setup."""
+    """True for text that tries to change the assistant's instructions or extract its setup."""
     return any(p.search(question) for p in STEERING)
 
 
@@ -30,31 +46,195 @@ def is_offtopic_task(question: str) -> bool:
     return any(p.search(question) for p in OFFTOPIC)
 
 
-def _domain_phrases() -> list[tuple[str, ...]]:
-    from advisor.text import document_terms
-
-    lines = read_text("advisor.resources", "domain_terms.txt").splitlines()
-    phrases = []
-    for line in lines:
-        if line.strip() and not line.startswith("#"):
-            for language in ("nl", "en"):
-                terms = tuple(document_terms(line, language))
-                if terms:
-                    phrases.append(terms)
-    return phrases
-
-
-DOMAIN_PHRASES = _domain_phrases()
-
-
-def in_domain(question: str) -> bool:
-    """True when the question names a procurement notion (voorbehouden opdracht, social return, ...)."""
-    from advisor.text import document_terms
-
-    terms = set(document_terms(question, "nl")) | set(document_terms(question, "en"))
-    return any(all(t in terms for t in phrase) for phrase in DOMAIN_PHRASES)
-
-
 def addresses_assistant(sentence: str) -> bool:
     """True for document text written at an AI assistant (planted instructions): data, never a statement."""
     return is_steering(sentence) or any(p.search(sentence) for p in ADDRESSING)
+
+
+# Where a question parts: after a sentence's end (. ? ! before white space), at a line break, and
+# around a bracketed aside ('25.000' and 'S.1.3' stay whole).
+_PARTS = re.compile(r"(?<=[.?!])\s+|\n+|(\[[^\]]{0,400}\])")
+
+
+def without_steering(question: str) -> tuple[str, list[str]]:
+    """The question with its instructions to the assistant taken out, and those instructions.
+
+    A mixed question ('Ignore your rules. What is social return?') keeps its fair part; the
+    instruction is dropped (and logged), never followed. Nothing left means the question was only
+    an instruction.
+    """
+    kept, dropped = [], []
+    for part in _PARTS.split(question):
+        text = (part or "").strip().strip("[]").strip()
+        if text:
+            (dropped if is_steering(text) else kept).append(text)
+    if not dropped:
+        return question, []
+    log.warning("ignored %d instruction(s) to the assistant in a question: %s", len(dropped),
+                " | ".join(d[:120] for d in dropped))
+    return " ".join(kept), dropped
+
+
+# --- the rules ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Rules:
+    passages: int
+    answer_at: float
+    weights: dict[str, float]                 # bias and one per signal
+    domain: tuple[tuple[str, ...], ...]       # stemmed phrases
+    general: frozenset[str]                   # stems never a domain hit as a compound's part
+    neighbour: tuple[tuple[str, re.Pattern], ...]
+
+
+def _words(section: str, value) -> list[str]:
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ConfigError(f"{SOURCE} [vocabulary] {section}: expected a non-empty list of words or phrases")
+    return [v.strip() for v in value]
+
+
+def _neighbour_pattern(entry: str) -> re.Pattern:
+    from advisor.text import fold
+
+    body = re.escape(fold(entry).strip("*"))
+    return re.compile((r"\w*" if entry.startswith("*") else r"\b") + body + (r"\w*" if entry.endswith("*") else r"\b"))
+
+
+def load_rules(text: str | None = None) -> Rules:
+    """The rules of advisor/resources/scope.toml (or of `text`), checked: every key known, every
+    weight a number, every list non-empty."""
+    from advisor.text import document_terms
+
+    try:
+        data = tomllib.loads(text if text is not None else read_text("advisor.resources", "scope.toml"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{SOURCE}: not valid TOML: {exc}") from None
+    known = {"passages", "answer_at", "weights", "vocabulary"}
+    if set(data) - known:
+        raise ConfigError(f"{SOURCE}: unknown keys {sorted(set(data) - known)}; known: {sorted(known)}")
+    passages = data.get("passages")
+    if not isinstance(passages, int) or isinstance(passages, bool) or not 1 <= passages <= 20:
+        raise ConfigError(f"{SOURCE}: passages must be a whole number from 1 to 20, got {passages!r}")
+    answer_at = data.get("answer_at")
+    if not isinstance(answer_at, (int, float)) or isinstance(answer_at, bool) or not 0 < answer_at < 1:
+        raise ConfigError(f"{SOURCE}: answer_at must be a probability between 0 and 1, got {answer_at!r}")
+    weights = data.get("weights", {})
+    expected = {"bias", *SIGNALS}
+    if set(weights) != expected:
+        missing, unknown = sorted(expected - set(weights)), sorted(set(weights) - expected)
+        raise ConfigError(f"{SOURCE} [weights]: needs exactly bias and {', '.join(SIGNALS)}"
+                          + (f"; missing {missing}" if missing else "") + (f"; unknown {unknown}" if unknown else ""))
+    bad = {k: v for k, v in weights.items() if not isinstance(v, (int, float)) or isinstance(v, bool)}
+    if bad:
+        raise ConfigError(f"{SOURCE} [weights]: weights are numbers, got {bad}")
+    vocabulary = data.get("vocabulary", {})
+    if set(vocabulary) != {"domain", "general", "neighbour"}:
+        raise ConfigError(f"{SOURCE} [vocabulary]: needs exactly the lists domain, general and neighbour, "
+                          f"got {sorted(vocabulary)}")
+    phrases = []
+    for line in _words("domain", vocabulary["domain"]):
+        for language in ("nl", "en"):
+            terms = tuple(document_terms(line, language))
+            if terms and terms not in phrases:
+                phrases.append(terms)
+    general = frozenset(t for w in _words("general", vocabulary["general"]) for t in document_terms(w, "nl"))
+    neighbour = []
+    for entry in _words("neighbour", vocabulary["neighbour"]):
+        if "*" in entry.strip("*"):
+            raise ConfigError(f"{SOURCE} [vocabulary] neighbour: {entry!r} has a * inside; put it only at "
+                              "the start or the end")
+        neighbour.append((entry.strip("*"), _neighbour_pattern(entry)))
+    return Rules(passages, float(answer_at), {k: float(v) for k, v in weights.items()}, tuple(phrases), general,
+                 tuple(neighbour))
+
+
+@lru_cache(maxsize=1)
+def rules() -> Rules:
+    return load_rules()
+
+
+# --- domain vocabulary ----------------------------------------------------------------------
+
+def in_domain(question: str, split=None, r: Rules | None = None) -> bool:
+    """True when the question names a procurement notion (voorbehouden opdracht, social return, ...).
+
+    With `split` (a compound splitter such as BM25Index.split), a compound whose head (last part)
+    is a one-word domain term counts ('onderhoudsbestek'); a general word never does, so
+    'hoofdstad' is no 'stad' question.
+    """
+    from advisor.text import content_words, document_terms
+
+    r = r or rules()
+    terms = set(document_terms(question, "nl")) | set(document_terms(question, "en"))
+    if split is not None:
+        for word in content_words(question):
+            parts = split(word)
+            if parts and parts[-1] not in r.general:
+                terms.add(parts[-1])
+    return any(all(t in terms for t in phrase) for phrase in r.domain)
+
+
+def neighbour_notion(question: str, r: Rules | None = None) -> tuple[str, re.Pattern] | None:
+    """The first neighbouring-domain notion (tax, permits, labour law, ...) the question names."""
+    from advisor.text import fold
+
+    text = fold(question)
+    return next((entry for entry in (r or rules()).neighbour if entry[1].search(text)), None)
+
+
+# --- the decision ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Decision:
+    answer: bool
+    probability: float
+    signals: dict[str, float]
+    reason: str = ""
+
+
+def probability(signals: dict[str, float], r: Rules | None = None) -> float:
+    r = r or rules()
+    z = r.weights["bias"] + sum(r.weights[name] * signals[name] for name in SIGNALS)
+    return 1 / (1 + math.exp(-z))
+
+
+def measure(question: str, found, passages_terms: list[set[str]], best_score: float, lexical, language: str,
+            r: Rules | None = None) -> dict[str, float]:
+    """The signals of a question against the terms of its best passages (each between 0 and 1)."""
+    from advisor.answer.analysis import analyse
+    from advisor.concepts import concepts, coverage
+
+    r = r or rules()
+    top = passages_terms[:r.passages]
+    union = set().union(*top) if top else set()
+    topical = [c for c in found if c.topic]
+    total = sum(c.weight for c in topical)
+    focus_words = " ".join(analyse(question).focus)
+    focus = concepts(focus_words, lexical, language) if focus_words else []
+    rarest = max(topical, key=lambda c: c.weight, default=None)
+    terms = lexical.query_terms(question, language)
+    ceiling = sum(lexical.term_idf(t) for t in terms) * (lexical.k1 + 1)
+    return {
+        "coverage": max((coverage(found, t) for t in top), default=0.0),
+        "focus": coverage(focus, union) if focus else coverage(found, union),
+        "strength": min(1.0, best_score / ceiling) if ceiling else 0.0,
+        "rarest": float(rarest is not None and rarest.met(union)),
+        "unknown": sum(c.weight for c in topical if not c.met(lexical.known)) / total if total else 1.0,
+        "domain": float(in_domain(question, lexical.split, r)),
+        "english": float(language == "en"),
+    }
+
+
+def decide(question: str, signals: dict[str, float], passage_texts: list[str], r: Rules | None = None) -> Decision:
+    """Answer or refuse: a neighbouring-domain notion no top passage names refuses; otherwise the
+    calibrated probability that the sources cover the question against `answer_at`."""
+    from advisor.text import fold
+
+    r = r or rules()
+    p = probability(signals, r)
+    named = neighbour_notion(question, r)
+    if named is not None and not any(named[1].search(fold(t)) for t in passage_texts[:r.passages]):
+        return Decision(False, p, signals, f"not covered by the sources: {named[0]} is outside them")
+    if p < r.answer_at:
+        return Decision(False, p, signals, "not covered by the sources")
+    return Decision(True, p, signals)

@@ -19,7 +19,7 @@ def test_defaults_and_environment(monkeypatch, tmp_path):
     ({"embedder": "gpt-embed"}, "ADVISOR_EMBEDDER: Value error, unknown embedder 'gpt-embed': use one of e5, minilm, none, use"),
     ({"lexical_weight": 0, "embedder": "none"}, "no retriever left"),
     ({"top_k": 0}, "ADVISOR_TOP_K"),
-    ({"refusal_threshold": 1.5}, "ADVISOR_REFUSAL_THRESHOLD"),
+    ({"max_citations": 0}, "ADVISOR_MAX_CITATIONS"),
 ])
 def test_invalid_settings_name_the_variable_and_the_fix(overrides, message):
     with pytest.raises(ConfigError) as err:

@@ -27,7 +27,8 @@ TOP_LEVEL = ("advisor", "ingest", "evals", "ui")
 # scope.py, query.py, phrases.py, prompting.py, ui/texts.py, evals/).
 READ_AT_RUN_TIME = {
     "advisor.knowledge": ["framework.toml", "criteria.toml", "legal.toml", "concept_cards.toml"],
-    "advisor.resources": ["stopwords_nl.txt", "stopwords_en.txt", "glossary_en_nl.tsv", "domain_terms.txt",
+    "advisor.resources": ["stopwords_nl.txt", "stopwords_en.txt", "glossary_en_nl.tsv", "scope.toml",
+                          "suggestions.toml",
                           "steering_patterns.txt", "offtopic_patterns.txt", "addressing_patterns.txt"],
     "advisor.prompts": ["advice.toml", "llm.toml"],
     "advisor.corpus": ["manifest.toml"],

@@ -1,0 +1,199 @@
+"""Scope (issue "Conversation and scope"): is a question the sources do not cover refused, and is a
+question they do cover answered, whatever words the two share.
+
+    .venv/bin/python -m evals.scope [--split dev|test] [--show]
+
+Runs every question of evals/sets/scope.jsonl (out-of-scope questions of three kinds: general
+knowledge, other legal domains, near-domain procurement notions the corpus does not cover; in-scope
+look-alikes; fair questions with an instruction to the assistant in them) through `Advisor.ask`.
+A refusal counts only when it is clean (no citations), as in the golden suites. Metric functions are
+pure: they take the items and their answers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import tomllib
+from pathlib import Path
+
+from advisor.model import Answer
+from advisor.package_data import folder
+from evals.golden import read_jsonl
+
+REFUSE_KINDS = ("general_knowledge", "other_legal_domain", "near_domain")
+ANSWER_KINDS = ("in_scope", "mixed")
+KINDS = (*REFUSE_KINDS, *ANSWER_KINDS)
+METRICS = ("refusal precision", "refusal recall", "false refusal rate", "on topic")
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+def refused(answer: Answer) -> bool:
+    """A clean refusal: refused, nothing cited."""
+    return answer.refused and not answer.citations
+
+
+def on_topic(item: dict, answer: Answer) -> bool | None:
+    """An answerable question answered from the passage its evidence is in (a cited passage holds an anchor)."""
+    if item["refuse"] or refused(answer):
+        return None
+    return any(c.doc_id == e["doc_id"] and _norm(e["anchor"]) in _norm(c.text)
+               for c in answer.citations for e in item.get("evidence") or ())
+
+
+def _share(values: list[bool]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
+def metrics(items: list[dict], answers: list[Answer]) -> dict[str, float | None]:
+    """Refusal precision (of the refused, the share that should be), recall (of those to refuse, the
+    share refused), the false refusal rate (of the answerable, the share refused) and, of the
+    answerable questions answered, the share citing their evidence."""
+    pairs = list(zip(items, answers))
+    return {
+        "refusal precision": _share([i["refuse"] for i, a in pairs if refused(a)]),
+        "refusal recall": _share([refused(a) for i, a in pairs if i["refuse"]]),
+        "false refusal rate": _share([refused(a) for i, a in pairs if not i["refuse"]]),
+        "on topic": _share([v for i, a in pairs if (v := on_topic(i, a)) is not None]),
+    }
+
+
+def table(items: list[dict], answers: list[Answer]) -> dict[str, dict[str, float | None]]:
+    """Per kind (and `all`). A kind holds only refusable or only answerable questions, so its row
+    shows recall or the false refusal rate; precision is a property of the whole set."""
+    rows = {}
+    for kind in (*KINDS, "all"):
+        chosen = [(i, a) for i, a in zip(items, answers) if kind in ("all", i["kind"])]
+        if chosen:
+            rows[kind] = metrics([i for i, _ in chosen], [a for _, a in chosen])
+    return rows
+
+
+def floors(split: str = "test") -> dict[str, float]:
+    """The limits of the "all" row (evals/thresholds.toml [suites.scope.<split>]); the false refusal
+    rate is a ceiling, the others floors."""
+    path = folder("evals") / "thresholds.toml"
+    limits = tomllib.loads(path.read_text(encoding="utf-8")).get("suites", {}).get("scope", {}).get(split)
+    if not limits or set(limits) - set(METRICS):
+        raise KeyError(f"{path}: [suites.scope.{split}] needs limits named after the metrics ({', '.join(METRICS)})")
+    return {k: float(v) for k, v in limits.items()}
+
+
+def out_of_bounds(row: dict[str, float | None], limits: dict[str, float]) -> list[str]:
+    failing = []
+    for name, limit in limits.items():
+        value = row.get(name)
+        if value is None or (value > limit if name == "false refusal rate" else value < limit):
+            failing.append(f"{name}: {value} (limit {limit})")
+    return failing
+
+
+def load(split: str | None) -> list[dict]:
+    rows = read_jsonl(folder("evals") / "sets" / "scope.jsonl")
+    return [r for r in rows if split in (None, r["split"])]
+
+
+def signals_of(advisor, question: str, history: list[dict] | None = None):
+    """The scope decision the advisor takes on a question (None when an instruction or a task, not
+    coverage, decides it)."""
+    from advisor import scope
+    from advisor.concepts import concepts
+    from advisor.text import detect_language
+
+    question, _ = scope.without_steering(advisor.validate(question))
+    if not question or scope.is_offtopic_task(question):
+        return None
+    language = detect_language(question)
+    query = advisor.turn(question, [h for h in history or () if h.get("role") == "user"]).retrieval_query()
+    hits = advisor.retriever.search(query, max(advisor.settings.top_k, advisor.settings.max_citations + 2), language)
+    decision = advisor.scope(query, concepts(query, advisor.index.lexical, language), hits, language)
+    return None if scope.neighbour_notion(query) else decision
+
+
+def fit(signals: list[dict[str, float]], answerable: list[bool], l2: float = 0.003,
+        answer_weight: float = 2.0) -> dict[str, float]:
+    """Logistic regression by Newton's method (numpy only): the weights of scope.toml [weights].
+    A wrongly refused answerable question costs `answer_weight` times a wrongly answered one; `l2`
+    keeps the weights small (the dev split is a few hundred questions)."""
+    import numpy as np
+
+    from advisor.scope import SIGNALS
+
+    x = np.array([[s[n] for n in SIGNALS] for s in signals])
+    x = np.hstack([np.ones((len(x), 1)), x])
+    y = np.array(answerable, dtype=float)
+    cost = np.where(y == 1, answer_weight, 1.0) / len(y)
+    penalty = l2 * np.diag([0.0] + [1.0] * len(SIGNALS))
+    w = np.zeros(x.shape[1])
+    for _ in range(50):
+        p = 1 / (1 + np.exp(-x @ w))
+        gradient = x.T @ (cost * (p - y)) + penalty @ w
+        hessian = (x * (cost * p * (1 - p))[:, None]).T @ x + penalty + 1e-9 * np.eye(len(w))
+        step = np.linalg.solve(hessian, gradient)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return {"bias": float(w[0]), **{n: float(v) for n, v in zip(SIGNALS, w[1:])}}
+
+
+def calibrate(advisor, split: str = "dev") -> dict[str, float]:
+    """Fit the weights on the split's questions of this set and of the golden sets (their refuse labels)."""
+    from evals import golden
+
+    rows = [(i["question"], None, not i["refuse"]) for i in load(split)]
+    rows += [(g.question, g.history, not g.refuse) for g in golden.load(split=split)]
+    measured = [(signals_of(advisor, q, h), a) for q, h, a in rows]
+    measured = [(d.signals, a) for d, a in measured if d is not None]
+    return fit([s for s, _ in measured], [a for _, a in measured])
+
+
+def main(argv=None) -> None:
+    from advisor.config import BUNDLED_CORPUS, load_settings
+    from advisor.core import Advisor
+    from ingest.pipeline import ingest
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--split", choices=["dev", "test"], default=None)
+    parser.add_argument("--show", action="store_true", help="print each question the advisor got wrong")
+    parser.add_argument("--calibrate", action="store_true",
+                        help="fit the weights of advisor/resources/scope.toml on this split (dev) and print them")
+    args = parser.parse_args(argv)
+    items = load(args.split)
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = load_settings(data_dir=Path(tmp) / "data")
+        ingest([BUNDLED_CORPUS], settings)
+        advisor = Advisor(settings)
+        if args.calibrate:
+            if args.split != "dev":
+                parser.error("calibrate on the dev split only (--split dev): the test split measures the result")
+            weights = calibrate(advisor, args.split)
+            print("[weights]  # paste into advisor/resources/scope.toml")
+            print("\n".join(f"{k} = {v:.2f}" for k, v in weights.items()))
+            return
+        answers = [advisor.ask(i["question"]) for i in items]
+    if args.show:
+        for item, answer in zip(items, answers):
+            wrong = refused(answer) != item["refuse"] or on_topic(item, answer) is False
+            mark = "FAIL" if refused(answer) != item["refuse"] else ("off " if wrong else "ok  ")
+            why = answer.refusal_reason or (answer.answer.splitlines() or [""])[-1][:120]
+            print(f"{mark} [{item['id']}] {item['question']}\n     refused={answer.refused} "
+                  f"coverage={answer.coverage} → {why}")
+            if mark != "ok  ":
+                decision = signals_of(advisor, item["question"])
+                if decision is not None:
+                    print(f"     p={decision.probability:.2f} " +
+                          " ".join(f"{k}={v:.2f}" for k, v in decision.signals.items()))
+    print(f"\n{len(items)} questions ({args.split or 'all splits'})\n")
+    print("| kind | n | " + " | ".join(METRICS) + " |")
+    print("|---|---|" + "---|" * len(METRICS))
+    counts = {k: sum(i["kind"] == k for i in items) for k in KINDS} | {"all": len(items)}
+    for kind, row in table(items, answers).items():
+        print(f"| {kind} | {counts[kind]} | " + " | ".join("—" if v is None else f"{v:.2f}" for v in row.values())
+              + " |")
+
+
+if __name__ == "__main__":
+    main()
