@@ -28,6 +28,7 @@ from advisor.text import LANGUAGES, content_words, fold, gloss, stem, words
 from advisor.structure import LIST_ITEM, heading_level, sentence_spans, units
 
 MIN_SENTENCE_WORDS = 4
+SELECT_SHARE = 0.7  # a further statement meets at least this share of the best one's score
 
 
 @lru_cache(maxsize=1)
@@ -144,7 +145,7 @@ def select(sentences: list[Sentence], max_passages: int, max_statements: int = 4
     per_passage: dict[str, int] = {best.passage.id: len(chosen)}
     seen = {s.clean for s in chosen}
     for s in ranked[1:]:
-        if len(chosen) >= max_statements or s.score < 0.6 * best.score:
+        if len(chosen) >= max_statements or s.score < SELECT_SHARE * best.score:
             break
         if s.clean in seen or per_passage.get(s.passage.id, 0) >= 2:
             continue
