@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+from dataclasses import replace
 
 from advisor import conversation, deadline
 from advisor import intake as intake_module
@@ -23,9 +24,10 @@ from advisor.model import Answer, Timings, Validation
 from advisor.phrases import render
 from advisor.retrieval import Hit, HybridRetriever
 from advisor import refusal, scope
-from advisor.text import fold, detect_language
+from advisor.text import content_words, fold, detect_language
 
 SIDE_PASSAGES = 3  # passages searched for each side of a comparison
+FOLLOW_UP_WEIGHT = 2.0
 
 
 def as_asked(words_folded: str, question: str) -> str:
@@ -130,7 +132,7 @@ class Advisor:
             return advised
         deadline.check()
         analysis = analyse(question)
-        composition = compose(hits[:self.settings.max_citations + 2], found, language,
+        composition = compose(hits[:self.settings.max_citations + 2], self._weighted(found, question, query), language,
                               self.index.document_text, self.settings.max_citations, analysis,
                               self.index.following, cards.lead(analysis, language, self.index),
                               self._sides(analysis, question, language))
@@ -146,6 +148,15 @@ class Advisor:
         timings["total"] = round((time.perf_counter() - started) * 1000, 2)
         answer.timings_ms = Timings(**timings)
         return answer
+
+    @staticmethod
+    def _weighted(found, question: str, query: str):
+        """In a follow-up searched with the turn before it, the words the asker adds now ('En boven de
+        139.000 euro?') pick the sentences: they weigh FOLLOW_UP_WEIGHT times the earlier turn's."""
+        if query == question:
+            return found
+        now = set(content_words(question))
+        return [replace(c, weight=c.weight * FOLLOW_UP_WEIGHT) if c.word in now else c for c in found]
 
     def _sides(self, analysis, question: str, language: str) -> list[Side] | None:
         """The two sides of a comparison, each searched on its own with its concepts and card."""
