@@ -28,6 +28,7 @@ from advisor.text import LANGUAGES, content_words, fold, gloss, stem, words
 from advisor.structure import LIST_ITEM, heading_level, sentence_spans, units
 
 MIN_SENTENCE_WORDS = 4
+LOCAL_SHRINK = 0.5  # how much a concept met by every candidate sentence loses of its weight
 SELECT_SHARE = 0.7  # a further statement meets at least this share of the best one's score
 
 
@@ -96,12 +97,17 @@ def _sentence_terms(text: str) -> set[str]:
 def score_sentences(sentences: list[Sentence], found: list[Concept]) -> None:
     """Share of the question's concepts a sentence meets, plus a little for adjacent question
     words it repeats as a phrase ('social return') and for the rank of its passage."""
-    total = sum(c.weight for c in found) or 1.0
     phrases = [f"{a.word} {b.word}" for a, b in zip(found, found[1:])]
-    for s in sentences:
+    all_terms = [_sentence_terms(s.clean) for s in sentences]
+    n = len(sentences)
+    # a concept that most candidate sentences meet ('kader' in a question about the framework) tells
+    # them apart less than one few meet: its weight shrinks with its share of the candidates
+    local = {c.word: c.weight * (1.0 - LOCAL_SHRINK * sum(bool(c.terms & t) for t in all_terms) / n) if n else c.weight
+             for c in found}
+    total = sum(local.values()) or 1.0
+    for s, terms in zip(sentences, all_terms):
         deadline.check()
-        terms = _sentence_terms(s.clean)
-        met = sum(c.weight for c in found if c.terms & terms)
+        met = sum(local[c.word] for c in found if c.terms & terms)
         folded = " ".join(words(s.clean))
         s.score = met / total + 0.15 * sum(p in folded for p in phrases) + 0.08 / s.hit_rank
         if s.clean.endswith("?"):
