@@ -1,0 +1,186 @@
+"""Honesty of every sentence of an advice (issue #16, Done-when), over the advisory golden cases.
+
+A statement is a line of the answer. A statement that carries markers [n] must find its key terms in
+the quotes it cites; a statement without markers is the project's own text and must say where it
+comes from when it argues. What the project wrote itself (draft clauses, legal cards, the checks)
+never carries a corpus marker.
+
+**Key terms**, as checked here: the words of a statement that name what it is a claim about:
+- a product group (KEY_GROUPS: the statement names it → a cited quote names it, in the source's words);
+- an instrument (KEY_INSTRUMENTS: reservation, lots, subcontracting, traineeships, social return, ...);
+- a number (an amount, a percentage, a year) that the asker did not give: the buyer's own figures and
+  the contract's value read from them are the asker's, not the source's;
+- for a claim about a list ("X staat niet in de lijst ..."), every item of the list: the quote must be
+  the list as a whole, not its first row.
+Each key term must be in at least one cited quote, and each cited quote must carry at least one of the
+statement's key terms (no marker rides along). Case and accents are ignored; Dutch and English
+statements are checked against the Dutch sources through the bilingual lists below.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from evals.golden import load as load_golden, read_jsonl
+from advisor.package_data import folder
+from advisor.text import fold
+
+# group id: (how a statement names it, how the source names it)
+KEY_GROUPS = {
+    "green_maintenance": (["groenonderhoud", "green maintenance"], ["groenonderhoud"]),
+    "catering": (["catering"], ["catering"]),
+    "construction_renovation": (["bouw & renovatie", "construction & renovation"], ["bouw & renovatie"]),
+    "mobility": (["mobiliteit", "mobility"], ["mobiliteit"]),
+    "cleaning": (["schoonmaak", "cleaning"], ["schoonmaak"]),
+    "printing": (["drukwerk", "printing"], ["drukwerk"]),
+    "textiles": (["textiel", "textiles"], ["textiel"]),
+    "ict": (["ict"], ["ict"]),
+    "building_materials": (["bouwmaterialen", "building materials"], ["bouwmaterialen"]),
+    "gifts": (["relatiegeschenken", "corporate gifts"], ["relatiegeschenken"]),
+    "lighting": (["verlichting", "lighting"], ["verlichting"]),
+    "vehicles": (["voertuig", "vehicle"], ["voertuig", "wagens"]),
+    "machines": (["machines"], ["machines"]),
+    "office_furniture": (["kantoorinrichting", "office furniture"], ["kantoorinrichting"]),
+}
+# instrument: (stems a statement names it by, stems a quote carries it by)
+KEY_INSTRUMENTS = {
+    "reservation": (["voorbehou", "voor te behouden", "reserv"], ["voorbehou", "voor te behouden", "reserv"]),
+    "lots": (["perce", r"\blots?\b"], ["perce"]),
+    "subcontracting": (["onderaanneming", "subcontract"], ["onderaanneming"]),
+    "execution_condition": (["uitvoeringsvoorwaarde", "execution condition"], ["uitvoeringsvoorwaarde"]),
+    "work_experience": (["werkervaring", r"\bstages?\b", "traineeship", "work experience"], ["werkervaring", "stage"]),
+    "framework_agreement": (["raamovereenkomst", "raamcontract", "framework agreement", "framework contract"],
+                            ["raamcontract", "raamovereenkomst"]),
+    "social_return": (["social return", r"\bsroi\b"], ["social return"]),
+    "menu": (["menu sociaal aankopen", "social purchasing menu"], ["menu sociaal"]),
+    "fair_trade": (["fairtrade", "fair trade", "fair-trade"], ["fairtrade", "fair trade"]),
+    "ilo": ([r"\bilo\b"], [r"\bilo\b"]),
+    "led": ([r"\bled\b"], [r"\bled\b"]),
+    "co2": (["co2"], ["co2"]),
+    "packaging": (["verpakking", "packaging"], ["verpakking"]),
+    "repair": (["herstelbaar", "repairab"], ["herstelbaar"]),
+    "lifespan": (["levensduur", "lifespan"], ["levensduur"]),
+    "sharing": (["deelsystem", "sharing system"], ["deelsystem"]),
+    "tco": ([r"\btco\b", "total cost of ownership"], [r"\btco\b", "total cost of ownership"]),
+    "proximity": (["nabijheid", "proximity"], ["nabijheid"]),
+    "aanbestedingswet": (["aanbestedingswet", "procurement act"], ["aanbestedingswet"]),
+}
+# a claim about a list: the statement, and the items the cited quote must hold all of
+LIST_CLAIM = re.compile(r"niet in de lijst|not in the .{0,40}list")
+S1_LIST = ["groenonderhoud", "catering", "bouw & renovatie", "mobiliteit", "schoonmaak", "drukwerk"]
+MARKERS = re.compile(r"\s*\[(\d+)\]")
+NUMBER = re.compile(r"\d[\d.,]*\d|\d")
+
+
+def _has(text: str, stems) -> bool:
+    return any(re.search(s, text) for s in stems)
+
+
+def _digits(number: str) -> str:
+    return re.sub(r"\D", "", number)
+
+
+def _numbers(text: str) -> set[str]:
+    return {_digits(n) for n in NUMBER.findall(text)}
+
+
+def key_terms(statement: str, asked: set[str]) -> list[tuple[str, list[str]]]:
+    """(name, alternatives) per key term: a quote carries the term when it holds one alternative."""
+    s = fold(statement)
+    terms = [(g, [re.escape(w) for w in source]) for g, (said, source) in KEY_GROUPS.items()
+             if _has(s, [re.escape(w) for w in said])]
+    terms += [(i, source) for i, (said, source) in KEY_INSTRUMENTS.items() if _has(s, said)]
+    terms += [(n, [n]) for n in sorted(_numbers(s) - asked)]
+    if LIST_CLAIM.search(s):
+        terms += [(f"list item {item}", [re.escape(item)]) for item in S1_LIST]
+    return terms
+
+
+def _carries(quote: str, alternatives: list[str]) -> bool:
+    q = fold(quote)
+    return any(re.search(a, q) or (a.isdigit() and a in _numbers(q)) for a in alternatives)
+
+
+def dishonest_statements(result: dict, question: str) -> list[str]:
+    """What is wrong with the answer's statements, one line per problem (empty: all honest)."""
+    quotes = {c["n"]: " ".join(c["quote"].split()) for c in result["citations"]}
+    asked = _numbers(question)
+    intake = result.get("intake") or {}
+    if intake.get("value_eur"):
+        asked |= {_digits(f"{intake['value_eur']:.0f}")}
+    problems = []
+    for line in result["answer"].splitlines():
+        cites = [int(n) for n in MARKERS.findall(line)]
+        if not cites:
+            continue
+        statement = MARKERS.sub("", line).strip().lstrip("- ").strip()
+        if statement.startswith("„"):
+            continue  # an example: the quote itself, shown whole
+        terms = key_terms(statement, asked)
+        if not terms:
+            problems.append(f"no key term to check: {line!r}")
+        for name, alternatives in terms:
+            if not any(_carries(quotes[n], alternatives) for n in cites):
+                problems.append(f"{name!r} is in no cited quote: {line!r} cites {[quotes[n][:90] for n in cites]}")
+        for n in cites:
+            if terms and not any(_carries(quotes[n], alternatives) for _, alternatives in terms):
+                problems.append(f"[{n}] carries none of the key terms {[t for t, _ in terms]}: {line!r} "
+                                f"cites {quotes[n][:90]!r}")
+    return problems
+
+
+def authored_text_with_markers(result: dict) -> list[str]:
+    """Lines that show the project's own text (draft clauses, legal cards, checks) with a corpus marker."""
+    authored = [c["draft_clause"] for c in result["criteria"]]
+    authored += [b["title"] for c in result["criteria"] for b in c["legal_basis"]]
+    authored += (result["verdict"] or {}).get("checks", [])
+    authored += [r["text"] for r in (result["verdict"] or {}).get("reasons", []) if not r["cites"]]
+    return [line for line in result["answer"].splitlines() if MARKERS.search(line)
+            and any(text and fold(text)[:60] in fold(line) for text in authored)]
+
+
+def _advice_cases() -> list[tuple[str, str, list[dict]]]:
+    rows = [(r["id"], r["question"], r.get("history", [])) for r in
+            read_jsonl(folder("evals") / "sets" / "advice.jsonl")]
+    rows += [(i.id, i.question, i.history) for i in load_golden(suite="advice")]
+    return rows
+
+
+CASES = _advice_cases()
+
+
+def _history(turns) -> list[dict]:
+    return [t if isinstance(t, dict) else {"role": "user", "content": t} for t in turns]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
+def test_every_marked_statement_has_a_quote_with_its_key_terms(advisor, case):
+    _, question, history = case
+    result = advisor.ask(question, _history(history)).model_dump(mode="json")
+    asked = " ".join([question, *(t["content"] for t in _history(history) if t["role"] == "user")])
+    problems = dishonest_statements(result, asked)
+    problems += [f"authored text with a corpus marker: {line!r}" for line in authored_text_with_markers(result)]
+    assert not problems, "\n".join(problems)
+
+
+def test_the_check_fails_on_a_list_claim_cited_to_one_row_and_on_an_unsourced_number():
+    """The check can fail: a list claim cited to the first row, a number the quote lacks, a rider."""
+    citations = [{"n": 1, "quote": "1 Groenonderhoud Voor alle opdrachten < € 139.000"},
+                 {"n": 2, "quote": "Dit heet social return."},
+                 {"n": 3, "quote": "Deel grotere opdrachten op in percelen."}]
+    result = {"citations": citations, "criteria": [], "verdict": None, "intake": None, "answer": "\n".join([
+        "- Kantoorinrichting staat niet in de lijst van prioritaire productgroepen. [1]",
+        "- Social return: in Nederland is ongeveer 5% gangbaar. [2]",
+        "- Opdelen in percelen. [3] [2]"])}
+    problems = dishonest_statements(result, "")
+    assert any("list item schoonmaak" in p for p in problems)
+    assert any("'5' is in no cited quote" in p for p in problems)
+    assert any(p.startswith("[2] carries none") for p in problems)
+
+
+def test_authored_text_is_found_when_it_carries_a_marker():
+    clause = "De opdrachtnemer besteedt ten minste [x]% van de opdrachtwaarde aan social return."
+    result = {"answer": f"- {clause} [1]", "criteria": [{"draft_clause": clause, "legal_basis": []}], "verdict": None}
+    assert authored_text_with_markers(result)
