@@ -27,7 +27,7 @@ from evals.golden import load as load_golden, read_jsonl
 from advisor.package_data import folder
 from advisor.text import fold
 
-# group id: (how a statement names it, how the source names it)
+# group id: (how a statement names it, how the source names it), as regular expressions
 KEY_GROUPS = {
     "green_maintenance": (["groenonderhoud", "green maintenance"], ["groenonderhoud"]),
     "catering": (["catering"], ["catering"]),
@@ -40,7 +40,7 @@ KEY_GROUPS = {
     "building_materials": (["bouwmaterialen", "building materials"], ["bouwmaterialen"]),
     "gifts": (["relatiegeschenken", "corporate gifts"], ["relatiegeschenken"]),
     "lighting": (["verlichting", "lighting"], ["verlichting"]),
-    "vehicles": (["voertuig", "vehicle"], ["voertuig", "wagens"]),
+    "vehicles": ([r"\bvoertuig", r"\bvehicles\b"], ["voertuig", "wagens"]),   # not cleaning's "vehicle fleet"
     "machines": (["machines"], ["machines"]),
     "office_furniture": (["kantoorinrichting", "office furniture"], ["kantoorinrichting"]),
 }
@@ -65,10 +65,12 @@ KEY_INSTRUMENTS = {
     "sharing": (["deelsystem", "sharing system"], ["deelsystem"]),
     "tco": ([r"\btco\b", "total cost of ownership"], [r"\btco\b", "total cost of ownership"]),
     "proximity": (["nabijheid", "proximity"], ["nabijheid"]),
+    "local": ([r"\blokaal", r"\blocal"], [r"\blokaal"]),
+    "energy": (["energie-efficien", "energielabel", "energy label", "energy efficien"], ["energie"]),
     "aanbestedingswet": (["aanbestedingswet", "procurement act"], ["aanbestedingswet"]),
 }
 # a claim about a list: the statement, and the items the cited quote must hold all of
-LIST_CLAIM = re.compile(r"niet in de lijst|not in the .{0,40}list")
+LIST_CLAIM = re.compile(r"niet in de lijst|not (?:in|on) the .{0,60}list")
 S1_LIST = ["groenonderhoud", "catering", "bouw & renovatie", "mobiliteit", "schoonmaak", "drukwerk"]
 MARKERS = re.compile(r"\s*\[(\d+)\]")
 NUMBER = re.compile(r"\d[\d.,]*\d|\d")
@@ -89,12 +91,13 @@ def _numbers(text: str) -> set[str]:
 def key_terms(statement: str, asked: set[str]) -> list[tuple[str, list[str]]]:
     """(name, alternatives) per key term: a quote carries the term when it holds one alternative."""
     s = fold(statement)
-    terms = [(g, [re.escape(w) for w in source]) for g, (said, source) in KEY_GROUPS.items()
-             if _has(s, [re.escape(w) for w in said])]
+    listed = bool(LIST_CLAIM.search(s))
+    # a list claim says its group is *not* on the list: the quote shows the list, not the group
+    terms = [] if listed else [(g, source) for g, (said, source) in KEY_GROUPS.items() if _has(s, said)]
     terms += [(i, source) for i, (said, source) in KEY_INSTRUMENTS.items() if _has(s, said)]
     terms += [(n, [n]) for n in sorted(_numbers(s) - asked)]
-    if LIST_CLAIM.search(s):
-        terms += [(f"list item {item}", [re.escape(item)]) for item in S1_LIST]
+    if listed:
+        terms += [(f"list item {item}", [item]) for item in S1_LIST]
     return terms
 
 
