@@ -187,3 +187,89 @@ def test_authored_text_is_found_when_it_carries_a_marker():
     clause = "De opdrachtnemer besteedt ten minste [x]% van de opdrachtwaarde aan social return."
     result = {"answer": f"- {clause} [1]", "criteria": [{"draft_clause": clause, "legal_basis": []}], "verdict": None}
     assert authored_text_with_markers(result)
+
+
+# --- jurisdiction, what was ruled out, and the criteria as the MVI / MVOO tools show them --------------
+
+DUTCH = [c for c in CASES if re.search(r"nederland|dutch|gemeente (utrecht|amsterdam|den haag|zwolle)|eindhoven|"
+                                       r"rotterdam|nijmegen|groningen|breda", c[1] + " ".join(map(str, c[2])), re.I)]
+
+
+@pytest.mark.parametrize("case", DUTCH, ids=[c[0] for c in DUTCH])
+def test_a_dutch_contract_is_not_argued_with_the_bruges_framework(advisor, case):
+    _, question, history = case
+    answer = advisor.ask(question, _history(history))
+    assert answer.intake.jurisdiction == "nl"
+    bruges = {c.n for c in answer.citations if c.doc_id == "regio-brugge-kader-duurzaam-aankopen"}
+    arguing = [*(answer.verdict.reasons if answer.verdict else []),
+               *(c for c in answer.criteria if c.place == "reservation")]
+    assert not [a for a in arguing if set(a.cites) & bruges], "the Bruges framework argues a Dutch reservation"
+    assert not re.search(r"prioritaire productgroep|priority product group", answer.answer)
+    for note in (r for r in (answer.verdict.reasons if answer.verdict else []) if not r.cites):
+        assert note.source and note.source in answer.answer, "the advisor's own note names its source"
+
+
+# dev rows only: how the intake reads a refusal is tuned on dev, never on the test split
+RULED_OUT = [r for r in read_jsonl(folder("evals") / "sets" / "advice.jsonl")
+             if r["split"] == "dev" and r["verdict"] is None and "reserved_contract" in r["criteria_forbidden"]]
+
+
+@pytest.mark.parametrize("row", RULED_OUT, ids=[r["id"] for r in RULED_OUT])
+def test_what_the_buyer_ruled_out_is_not_what_the_answer_opens_with(advisor, row):
+    answer = advisor.ask(row["question"], _history(row.get("history", [])))
+    first = answer.answer.splitlines()[0]
+    assert not re.search(r"voorbehouden kan|you can reserve|^Oordeel|^Verdict", first), first
+    assert "reserved_contract" not in [c.id for c in answer.criteria]
+
+
+def test_a_verdict_asked_after_ruling_reservation_out_comes_after_the_alternatives(advisor):
+    from advisor.advice import advise
+    from advisor.citations import CitationList
+    from advisor.intake import build
+
+    intake = build("Schoonmaak van ons stadhuis in Brugge, € 100.000, 2 jaar.", kb=advisor.knowledge)
+    result = advise(intake, advisor.knowledge, CitationList(advisor.index, 20), "nl", reservation=True,
+                    declined_reservation=True)
+    text = "\n".join(result.lines)
+    assert result.verdict.reservable == "yes" and text.startswith("Voorbehouden valt voor jou af")
+    assert text.index("Uitvoeringsvoorwaarden:") < text.index("Oordeel:")
+    assert "reserved_contract" not in [c.id for c in result.criteria]
+
+
+# the words by which a draft clause says where it goes
+PLACE_WORDS = {"reservation": r"voorbehouden", "subject": r"^(voorwerp van de opdracht|opdeling in percelen):",
+               "selection": r"^(selectiecriterium|geschiktheidseis)", "specification": r"^technische specificatie",
+               "award": r"^gunningscriterium .*\[x\] punten|^gunningscriterium", "performance": r"^uitvoeringsvoorwaarde:"}
+
+
+def test_every_criterion_has_a_place_and_a_clause_that_fits_it_and_a_level_only_with_a_source(corpus_index):
+    from advisor.knowledge import knowledge
+
+    for c in knowledge().criteria.values():
+        assert c.place in PLACE_WORDS, c.id
+        for jurisdiction, clause in c.draft_clause_nl.items():
+            assert re.search(PLACE_WORDS[c.place], fold(clause)), (c.id, jurisdiction, clause)
+            assert ("punten" in clause) == (c.place == "award"), (c.id, "only an award criterion scores points")
+        if c.level:
+            assert c.level_evidence.anchor in corpus_index.document_text(c.level_evidence.doc_id)
+            assert any(e.anchor == c.level_evidence.anchor for e in c.evidence), "the level's source is cited too"
+
+
+def test_the_menu_is_grouped_by_place_in_the_order_of_a_tender(advisor):
+    from advisor.knowledge import PLACES
+
+    answer = advisor.ask("Welke criteria neem ik op in een raamovereenkomst voor catering van € 300.000 in Brugge?")
+    headings = {"Voorbehouden opdracht:": "reservation", "Voorwerp en opdeling van de opdracht:": "subject",
+                "Technische specificaties (minimumeisen):": "specification", "Gunningscriteria:": "award",
+                "Uitvoeringsvoorwaarden:": "performance"}
+    lines = answer.answer.splitlines()
+    shown = [headings[line] for line in lines if line in headings]
+    assert len(shown) >= 3 and shown == sorted(shown, key=PLACES.index)
+    under, place = {}, None
+    for line in lines:
+        place = headings.get(line, place if line.startswith("- ") else None)
+        if line.startswith("- ") and place:
+            under[line] = place
+    for c in answer.criteria:
+        assert [p for line, p in under.items() if line.startswith(f"- {c.title}")] == [c.place], c.id
+    assert any(c.level == "basis" and "(basisniveau)" in answer.answer for c in answer.criteria)
