@@ -1,8 +1,14 @@
 """The advisory engine: reservation verdict, criteria menu with draft clauses, legal basis.
 
-It works from the intake and the knowledge files; every reason it gives carries a citation to
-the corpus passage that supports it (a reason whose passage the index lacks is left out), and
-legal-basis cards are named as legislation, never as quotations.
+It works from the intake and the knowledge files. Every statement is one of two kinds: a reason or
+criterion that carries a citation to the corpus passage saying it (one whose passage the index lacks
+is left out; a claim about a list cites the list whole), or the project's own guidance, shown as such
+with the law it rests on named (`Reason.source`), never with a corpus marker. Legal-basis cards are
+named as legislation, never as quotations. A buyer outside the Bruges framework's jurisdiction is not
+argued with the framework: their own law and the general sources speak instead.
+
+The menu is shown grouped by where each instrument goes in the tender (knowledge.PLACES, the order
+of the MVI / MVOO criteria tools); when the buyer has ruled reservation out, it comes before any verdict.
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ from dataclasses import dataclass, field
 from advisor import model
 from advisor.citations import CitationList
 from advisor.intake import Intake
-from advisor.knowledge import Criterion, Knowledge, ProductGroup
+from advisor.knowledge import PLACES, Criterion, Knowledge, ProductGroup
 from advisor.phrases import say
 
 BASE_CHECKS = ("check_nature", "check_duration", "check_proximity", "check_cost")
@@ -67,16 +73,45 @@ def menu(intake: Intake, kb: Knowledge, citations: CitationList, language: str, 
     for c in chosen:
         if len(out) >= size:
             break
-        cites = [n for n in (citations.evidence(ev) for ev in c.evidence) if n]
+        why, evidence = c.why(language), c.evidence
+        if c.reservation and intake.jurisdiction != kb.framework["jurisdiction"]:
+            # the framework's aim to reserve is no reason for a buyer it does not bind: what makes a
+            # contract fit for reservation is
+            why, evidence = say(language, "why_reservation_suitability"), c.roles["suitability"]
+        cites = [n for n in (citations.evidence(ev) for ev in evidence) if n]
         if not cites:
             continue  # no supporting passage in this index: the instrument is not put forward
         cards = [kb.legal[i] for i in c.legal_basis.get(intake.jurisdiction or "be", ())]
         out.append(model.Criterion(
-            id=c.id, title=c.title(language), why=c.why(language),
+            id=c.id, title=c.title(language), why=why, place=c.place, level=c.level,
             legal_basis=[model.LegalBasis(id=card.id, title=card.title_en if language == "en" else card.title,
                                           source=card.source) for card in cards],
             draft_clause=c.draft_clause_nl[intake.jurisdiction or "be"], cites=cites))
     return out
+
+
+def _reason_line(r: model.Reason, language: str) -> str:
+    if r.cites:
+        return _marked(r.text, *r.cites)
+    return say(language, "guidance", text=r.text, source=r.source)
+
+
+def _by_place(items: list[model.Criterion], language: str) -> list[str]:
+    """The menu under one heading per place in the tender, in the order a tender reads; within a
+    place, in the menu's ranked order."""
+    lines = []
+    for place in PLACES:
+        here = [i for i in items if i.place == place]
+        if here:
+            lines.append(say(language, f"place_{place}"))
+            lines += [f"- {_marked(_item(i, language), *i.cites)}" for i in here]
+    lines += [f"- {_marked(_item(i, language), *i.cites)}" for i in items if i.place not in PLACES]
+    return lines
+
+
+def _item(i: model.Criterion, language: str) -> str:
+    title = say(language, "with_level", title=i.title, level=say(language, f"level_{i.level}")) if i.level else i.title
+    return say(language, "menu_item", title=title, why=i.why)
 
 
 def verdict(intake: Intake, kb: Knowledge, citations: CitationList, language: str) -> model.Verdict:
@@ -89,6 +124,10 @@ def verdict(intake: Intake, kb: Knowledge, citations: CitationList, language: st
         if cites:
             reasons.append(model.Reason(text=text, cites=cites))
 
+    def note(text: str, source: str) -> None:
+        """The project's own guidance: no corpus marker, its source named."""
+        reasons.append(model.Reason(text=text, cites=[], source=source))
+
     suitability = kb.reservation.roles["suitability"]
     checks = [say(language, key) for key in BASE_CHECKS]
     checks.append(say(language, f"check_reservation_{intake.jurisdiction}"))
@@ -100,24 +139,27 @@ def verdict(intake: Intake, kb: Knowledge, citations: CitationList, language: st
     name = group.name(language)
     if intake.jurisdiction != kb.framework["jurisdiction"]:  # the framework does not apply; the buyer's own law does
         card = kb.legal[kb.jurisdictions[intake.jurisdiction].reservation_card]
-        reason(say(language, f"reason_outside_framework_{intake.jurisdiction}"), card.corpus_evidence)
+        note(say(language, f"reason_outside_framework_{intake.jurisdiction}"), card.source)
+        if card.corpus_evidence:
+            reason(say(language, f"reason_law_in_corpus_{intake.jurisdiction}"), *card.corpus_evidence)
         reason(say(language, "reason_suitability"), suitability)
         return model.Verdict(reservable="conditional", reasons=reasons, checks=checks)
 
+    # a claim about the list of priority groups (on it or not) cites the list whole
     if not group.reservation_priority:
-        reason(say(language, "reason_not_priority", group=name[:1].upper() + name[1:]), kb.reservation_groups_evidence)
-        others = [a for a in group.ambitions if a != kb.framework["reservation_ambition"]]
-        if others:
-            reason(say(language, "reason_other_ambitions", group=name, ambitions=", ".join(others)), group.evidence)
+        reason(say(language, "reason_not_priority", group=name[:1].upper() + name[1:]), *kb.reservation_groups_evidence)
+        reason(say(language, "reason_reserve_objective"), kb.reservation.roles["objective"])
+        if any(a != kb.framework["reservation_ambition"] for a in group.ambitions):
+            reason(say(language, "reason_other_ambitions", group=name), group.evidence)
         return model.Verdict(reservable="no", reasons=reasons, checks=[])
 
-    reason(say(language, "reason_priority", group=name[:1].upper() + name[1:]), group.evidence)
+    reason(say(language, "reason_priority", group=name[:1].upper() + name[1:]), *kb.reservation_groups_evidence)
     reason(say(language, "reason_reserve_objective"), kb.reservation.roles["objective"])
     threshold = _euro(kb.threshold.amount_eur, language)
     if intake.value_eur is not None:
         above = intake.value_eur > kb.threshold.amount_eur
         key, evidence = ("reason_above", kb.threshold.above_evidence) if above else ("reason_below", kb.threshold.below_evidence)
-        reason(say(language, key, value=_euro(intake.value_eur, language), threshold=threshold), evidence)
+        reason(say(language, key, value=_euro(intake.value_eur, language), threshold=threshold), *evidence)
     reason(say(language, "reason_suitability"), suitability)
     reservable = "yes" if intake.value_eur is not None and intake.value_eur <= kb.threshold.amount_eur else "conditional"
     return model.Verdict(reservable=reservable, reasons=reasons, checks=checks)
@@ -131,20 +173,24 @@ def advise(intake: Intake, kb: Knowledge, citations: CitationList, language: str
     result = verdict(intake, kb, citations, language) if reservation else None
     items = menu(intake, kb, citations, language, result.reservable if result else None, menu_size,
                  declined_reservation)
-    lines: list[str] = []
+    verdict_lines: list[str] = []
     if result:
-        lines.append(say(language, f"verdict_{result.reservable}"))
+        verdict_lines.append(say(language, f"verdict_{result.reservable}"))
         if result.reasons:
-            lines.append(say(language, "why"))
-            lines += [f"- {_marked(r.text, *r.cites)}" for r in result.reasons]
+            verdict_lines.append(say(language, "why"))
+            verdict_lines += [f"- {_reason_line(r, language)}" for r in result.reasons]
         if result.checks:
-            lines.append(say(language, "checks"))
-            lines += [f"- {c}" for c in result.checks]
+            verdict_lines.append(say(language, "checks"))
+            verdict_lines += [f"- {c}" for c in result.checks]
     shown = items
+    menu_lines: list[str] = []
     if shown:
-        heading = "menu_alternatives" if result and result.reservable == "no" else "menu"
-        lines.append(say(language, heading))
-        lines += [f"- {_marked(say(language, 'menu_item', title=i.title, why=i.why), *i.cites)}" for i in shown]
+        heading = ("menu_declined" if declined_reservation else
+                   "menu_alternatives" if result and result.reservable == "no" else "menu")
+        menu_lines.append(say(language, heading))
+        menu_lines += _by_place(shown, language)
+    # what the buyer ruled out is not what the answer opens with: the alternatives come first
+    lines = menu_lines + verdict_lines if declined_reservation else verdict_lines + menu_lines
     if group and group.example:
         n = citations.evidence(group.example)
         if n:

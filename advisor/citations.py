@@ -38,7 +38,8 @@ class CitationList:
         return n
 
     def evidence(self, ev: Evidence | None) -> int | None:
-        """Cite the sentence(s) holding an anchor; None when the index does not hold it."""
+        """Cite the sentence(s) holding an anchor, or with `through` the span from the anchor to the
+        end of `through` exactly (a list or table whole); None when the index does not hold it."""
         if ev is None or ev.doc_id not in self.index.documents:
             return None
         text = self.index.document_text(ev.doc_id)
@@ -46,9 +47,14 @@ class CitationList:
         if at < 0:
             return None
         end = at + len(ev.anchor)
+        if ev.through:
+            last = text.find(ev.through, at)
+            if last < 0:
+                return None
+            end = last + len(ev.through)
         for passage in self._passages_by_doc.get(ev.doc_id, []):
             if passage.start <= at and end <= passage.end:
-                start, stop = self._sentences_around(passage, at, end)
+                start, stop = (at, end) if ev.through else self._sentences_around(passage, at, end)
                 return self.add(passage, start, stop)
         return None
 

@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 
 Language = Literal["nl", "en"]
 Reservable = Literal["yes", "conditional", "no", "unknown"]
+Place = Literal["reservation", "subject", "selection", "specification", "award", "performance"]
+Level = Literal["basis", "significant", "ambitious"]
 
 
 class Citation(BaseModel):
@@ -65,7 +67,11 @@ class Reason(BaseModel):
     """One reason for the verdict, with the citations that support it."""
     text: str = Field(description="The reason, in the asker's language.",
                       examples=["Schoonmaak is een prioritaire productgroep voor voorbehouden opdrachten."])
-    cites: list[int] = Field(description="Numbers of the citations that support it.", examples=[[1, 2]])
+    cites: list[int] = Field(description="Numbers of the citations that support it; empty for the project's own "
+                                         "guidance, which names its `source` instead.", examples=[[1, 2]])
+    source: str | None = Field(None, description="For the project's own guidance (no citations): the law or "
+                                                 "official guide it rests on, named, never quoted.",
+                               examples=["Aanbestedingswet 2012, artikel 2.82"])
 
 
 class Verdict(BaseModel):
@@ -94,14 +100,22 @@ class Criterion(BaseModel):
         "id": "lots", "title": "Verdeling in percelen", "why": "Kleinere percelen maken deelname haalbaar.",
         "legal_basis": [{"id": "be_wet_2016_art58", "title": "Wet overheidsopdrachten, art. 58",
                          "source": "https://www.ejustice.just.fgov.be"}],
-        "draft_clause": "De opdracht bestaat uit [n] percelen: ...", "cites": [2]}]})
+        "draft_clause": "Opdeling in percelen: de opdracht bestaat uit [n] percelen: ...", "cites": [2],
+        "place": "subject", "level": None}]})
 
     id: str = Field(description="The criterion's id in the catalogue (GET /v1/criteria).")
     title: str = Field(description="Its name, in the asker's language.")
     why: str = Field(description="Why it fits this contract, in the asker's language.")
     legal_basis: list[LegalBasis] = Field(default_factory=list, description="The legislation it rests on.")
-    draft_clause: str = Field(description="A clause to adapt for the tender documents (Dutch); not a quotation.")
+    draft_clause: str = Field(description="A clause to adapt for the tender documents (Dutch); not a quotation. "
+                                          "It opens with its place in the tender.")
     cites: list[int] = Field(default_factory=list, description="Numbers of the citations that support it.")
+    place: Place | None = Field(None, description="Where it goes in the tender, as the MVI / MVOO criteria tools "
+                                "order criteria: reservation, subject (subject and lots of the contract), selection, "
+                                "specification (technical specification / minimum requirement), award, performance "
+                                "(contract performance clause).", examples=["performance"])
+    level: Level | None = Field(None, description="Ambition level (basis, significant, ambitious) where a source "
+                                "supports one; null otherwise.", examples=[None])
 
 
 class Intake(BaseModel):

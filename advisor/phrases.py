@@ -16,7 +16,8 @@ from advisor.package_data import folder
 
 PROMPTS = folder("advisor.prompts")  # prompts/ of the repository, installed as package data
 LANGUAGES = ("nl", "en")
-PLACEHOLDERS = {"group", "ambitions", "value", "threshold", "fields", "cards", "assumption", "text", "title", "why"}
+PLACEHOLDERS = {"group", "ambitions", "value", "threshold", "fields", "cards", "assumption", "text", "title", "why",
+                "source", "level"}
 # Per file, what its templates may use: a set (any of them, in any key), or per key the exact set
 # (then the file has exactly those keys).
 RULES: dict[str, set[str] | dict[str, set[str]]] = {

@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from advisor.knowledge import Evidence, LegalCard
-from advisor.model import Answer, Hit
+from advisor.model import Answer, Hit, Level, Place
 
 
 
@@ -107,7 +107,13 @@ class CriterionOut(BaseModel):
     why_en: str
     draft_clause_nl: dict[str, str] = Field(description="The draft clause per jurisdiction (be, nl).")
     evidence: list[Evidence] = Field(description="Where the corpus supports it: a document and an anchor text "
-                                                 "(the citation is cut around it).")
+                                                 "(the citation is cut around it; with `through`, the span from "
+                                                 "the anchor to that second text, a list or table whole).")
+    place: Place | None = Field(None, description="Where it goes in the tender: reservation, subject, selection, "
+                                                  "specification, award or performance.")
+    level: Level | None = Field(None, description="Ambition level (basis, significant, ambitious) where a source "
+                                                  "supports one; null otherwise.")
+    level_evidence: Evidence | None = Field(None, description="The source of the level.")
 
 
 class ProductGroupOut(BaseModel):

@@ -30,8 +30,12 @@ class KnowledgeError(AdvisorError):
 
 @dataclass(frozen=True)
 class Evidence:
+    """A verbatim anchor in a corpus document. With `through`, the passage cited runs from the anchor
+    to the end of the first `through` after it: a list or table cited whole (a claim about a list
+    cites the list, not its first row)."""
     doc_id: str
     anchor: str
+    through: str | None = None
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,9 @@ class Criterion:
     reservation: bool = False
     framework_only: bool = False
     non_eu_products: bool = False
+    place: str | None = None             # where it goes in the tender (PLACES)
+    level: str | None = None             # ambition level (LEVELS), only with a source for it
+    level_evidence: Evidence | None = None
     roles: dict[str, tuple[Evidence, ...]] = field(default_factory=dict)   # evidence by its `role`
 
     def title(self, language: str) -> str:
@@ -132,18 +139,24 @@ class Knowledge:
 
 CUES = {"non_eu_products", "framework_agreement", "no_framework_agreement", "lots", "asks_reservation",
         "declines_reservation", "asks_criteria", "recipients"}   # the word lists of intake.toml
-ROLES = {"objective", "suitability"}   # what the verdict cites the reservation criterion's evidence for
+ROLES = {"objective", "suitability"}
+# Where an instrument goes in the tender, in the order a tender reads (the MVI / MVOO criteria tools'
+# places, with the subject and division of the contract for lots and framework agreements), and the
+# tools' ambition levels.
+PLACES = ("reservation", "subject", "selection", "specification", "award", "performance")
+LEVELS = ("basis", "significant", "ambitious")   # what the verdict cites the reservation criterion's evidence for
 
 
 def _evidence(items, where: str, roles: dict | None = None) -> tuple[Evidence, ...]:
     """Evidence entries; with `roles` (a dict to fill), an entry may also name its role."""
     out = []
     for item in items or ():
-        allowed = {"doc_id", "anchor"} | ({"role"} if roles is not None else set())
-        if not {"doc_id", "anchor"} <= set(item) <= allowed or not item["anchor"]:
-            raise KnowledgeError(f"{where}: evidence needs exactly doc_id and a non-empty anchor"
-                                 + (" (and may name a role)" if roles is not None else "") + f", got {item}")
-        evidence = Evidence(item["doc_id"], item["anchor"])
+        allowed = {"doc_id", "anchor", "through"} | ({"role"} if roles is not None else set())
+        if not {"doc_id", "anchor"} <= set(item) <= allowed or not item["anchor"] or item.get("through") == "":
+            raise KnowledgeError(f"{where}: evidence needs exactly doc_id and a non-empty anchor, and may end "
+                                 "`through` a second anchor" + (" and name a role" if roles is not None else "")
+                                 + f", got {item}")
+        evidence = Evidence(item["doc_id"], item["anchor"], item.get("through"))
         if "role" in item:
             roles[item["role"]] = roles.get(item["role"], ()) + (evidence,)
         out.append(evidence)
@@ -188,15 +201,17 @@ def _check_keys(entry: dict, allowed: set[str], required: set[str], where: str) 
                              + f"(allowed: {', '.join(sorted(allowed))})")
 
 
-def _check_phrases(jurisdictions: dict, framework_jurisdiction: str | None) -> None:
+def _check_phrases(jurisdictions: dict, framework_jurisdiction: str | None, legal: dict | None = None) -> None:
     """The advice names each jurisdiction in phrases of prompts/advice.toml keyed by its id."""
     from advisor.phrases import phrases
 
     known = set(phrases("advice")["nl"])
     for j in jurisdictions:
         needed = {f"check_reservation_{j}", f"given_{j}", f"assumed_{j}"}
-        if j != framework_jurisdiction:
+        if j != framework_jurisdiction:   # the framework does not apply: their own law, and the corpus on it
             needed.add(f"reason_outside_framework_{j}")
+            if legal and legal[jurisdictions[j].reservation_card].corpus_evidence:
+                needed.add(f"reason_law_in_corpus_{j}")
         if needed - known:
             raise KnowledgeError(f"jurisdictions.toml jurisdiction {j}: prompts/advice.toml has no phrases "
                                  f"{sorted(needed - known)}")
@@ -227,7 +242,7 @@ def load(directory: Traversable = HERE) -> Knowledge:
     if framework["jurisdiction"] not in jurisdictions:
         raise KnowledgeError(f"framework.toml framework: jurisdiction {framework['jurisdiction']!r} is not in "
                              f"jurisdictions.toml ({', '.join(jurisdictions)})")
-    _check_phrases(jurisdictions, framework["jurisdiction"])
+    _check_phrases(jurisdictions, framework["jurisdiction"], legal)
     groups = _product_groups(fw.get("product_groups", []), framework["reservation_ambition"])
 
     t = fw["threshold"]
@@ -238,7 +253,8 @@ def load(directory: Traversable = HERE) -> Knowledge:
     reservation_groups = _evidence(framework["reservation_groups_evidence"], "framework.toml framework")
     every = [*(e for g in groups.values() for e in g.evidence + ((g.example,) if g.example else ())),
              *threshold.evidence, *threshold.below_evidence, *threshold.above_evidence,
-             *(e for c in criteria.values() for e in c.evidence), *_evidence(framework.get("evidence"), "framework"),
+             *(e for c in criteria.values() for e in c.evidence + ((c.level_evidence,) if c.level_evidence else ())),
+             *_evidence(framework.get("evidence"), "framework"),
              *reservation_groups, *(e for card in legal.values() for e in card.corpus_evidence)]
     no_group = fw.get("no_product_group", {"words": []})
     _check_keys(no_group, {"words"}, {"words"}, "framework.toml no_product_group")
@@ -318,7 +334,8 @@ def _criteria(data: dict, groups: dict[str, ProductGroup], legal: dict[str, Lega
     ambitions = {a for g in groups.values() for a in g.ambitions}
     criteria = {}
     crit_keys = set(Criterion.__dataclass_fields__) - {"roles"}
-    optional = {"value", "framework_agreement", "jurisdiction", "reservation", "framework_only", "non_eu_products"}
+    optional = {"value", "framework_agreement", "jurisdiction", "reservation", "framework_only", "non_eu_products",
+                "level", "level_evidence"}
     _unique(data.get("criteria", []), "criteria.toml criterion")
     for c in data.get("criteria", []):
         where = f"criteria.toml criterion {c.get('id', '?')}"
@@ -327,6 +344,15 @@ def _criteria(data: dict, groups: dict[str, ProductGroup], legal: dict[str, Lega
             if target != "*" and target not in groups and target not in ambitions:
                 raise KnowledgeError(f"{where}: applies_to names {target!r}, neither a product group nor an "
                                      f"ambition ({', '.join(sorted(groups))}; {', '.join(sorted(ambitions))})")
+        if c["place"] not in PLACES:
+            raise KnowledgeError(f"{where}: unknown place {c['place']!r}; known: {', '.join(PLACES)}")
+        if c.get("level") is not None and c["level"] not in LEVELS:
+            raise KnowledgeError(f"{where}: unknown level {c['level']!r}; known: {', '.join(LEVELS)} "
+                                 "(or leave it out where no source supports one)")
+        if ("level" in c) != ("level_evidence" in c):
+            raise KnowledgeError(f"{where}: a level needs its source: give level and level_evidence together")
+        if c.get("reservation") and c["place"] != "reservation":
+            raise KnowledgeError(f"{where}: the reservation criterion's place is reservation, got {c['place']!r}")
         if c.get("value") not in (None, "above", "below"):
             raise KnowledgeError(f"{where}: value must be 'above' or 'below'")
         if "jurisdiction" in c and c["jurisdiction"] not in jurisdictions:
@@ -350,8 +376,10 @@ def _criteria(data: dict, groups: dict[str, ProductGroup], legal: dict[str, Lega
                                  f"{', '.join(sorted(ROLES))} (has {', '.join(sorted(roles)) or 'none'})")
         if roles and not c.get("reservation"):
             raise KnowledgeError(f"{where}: only the reservation criterion's evidence has roles")
+        level_evidence = _evidence([c["level_evidence"]], where)[0] if "level_evidence" in c else None
         criteria[c["id"]] = Criterion(**(c | {"applies_to": tuple(c["applies_to"]), "legal_basis": basis,
-                                               "draft_clause_nl": clause, "evidence": evidence, "roles": roles}))
+                                               "draft_clause_nl": clause, "evidence": evidence, "roles": roles,
+                                               "level_evidence": level_evidence}))
     reservation = [c.id for c in criteria.values() if c.reservation]
     if len(reservation) != 1:
         raise KnowledgeError(f"criteria.toml: exactly one criterion must have reservation = true, found "

@@ -22,7 +22,8 @@ def catalogue() -> CatalogueOut:
             conditions=ConditionsOut(value=c.value, framework_agreement=c.framework_agreement or None,
                                      jurisdiction=c.jurisdiction, framework_only=c.framework_only or None),
             legal_basis={k: list(v) for k, v in c.legal_basis.items()}, why_nl=c.why_nl, why_en=c.why_en,
-            draft_clause_nl=c.draft_clause_nl, evidence=list(c.evidence)) for c in kb.criteria.values()],
+            draft_clause_nl=c.draft_clause_nl, evidence=list(c.evidence), place=c.place, level=c.level,
+            level_evidence=c.level_evidence) for c in kb.criteria.values()],
         product_groups=[ProductGroupOut(id=g.id, name_nl=g.name_nl, name_en=g.name_en, ambitions=list(g.ambitions),
                                         reservation_priority=g.reservation_priority)
                         for g in kb.product_groups.values()],
