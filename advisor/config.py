@@ -102,10 +102,11 @@ class Settings(BaseSettings):
     max_parse_memory_mb: int = Field(1024, ge=64, description="Most memory (address space, MB) the child process "
                                      "that parses an uploaded file may use; a file that needs more is refused.")
     request_timeout_s: float = Field(30.0, gt=0, description="Longest an answer may take before a 504.")
-    work_slots: int = Field(1, ge=1, le=64, description="Answers and searches worked on at once (worker threads; "
-                            "the rest wait their turn, served by least work used per client). 1: the work is "
-                            "Python under one lock (the GIL), so more threads only slow each answer down; raise it "
-                            "with an LLM generator, whose answers mostly wait for the LLM server.")
+    work_slots: int | None = Field(None, ge=1, le=64, description="Answers and searches worked on at once (worker "
+                                   "threads); the rest wait their turn, served by least work used per client. Unset: "
+                                   "1 with the extractive generator, whose work is Python under one lock (the GIL), so "
+                                   "more threads only slow each answer down; 4 with an LLM, whose answers mostly wait "
+                                   "for the LLM server (set it to the parallel requests that server takes).")
     max_queued_per_client: int = Field(8, ge=1, le=10_000, description="Most answers and searches one client "
                                        "(address, see ADVISOR_FORWARDED_ALLOW_IPS) may have waiting or being worked "
                                        "on at once; more get a 429 with Retry-After.")
@@ -186,6 +187,11 @@ class Settings(BaseSettings):
     def answer_timeout_s(self) -> float:
         """The time limit of a whole answer: the request limit, plus the LLM's own when one is used."""
         return self.request_timeout_s + (self.llm_timeout_s if self.generator != "extractive" else 0.0)
+
+    @property
+    def work_threads(self) -> int:
+        """ADVISOR_WORK_SLOTS, or its default for the generator."""
+        return self.work_slots or (1 if self.generator == "extractive" else 4)
 
     @property
     def uses_dense(self) -> bool:

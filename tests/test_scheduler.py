@@ -14,7 +14,8 @@ import httpx
 import pytest
 
 from advisor.api.scheduler import FairScheduler
-from advisor.errors import ClientBusy
+from advisor.config import load_settings
+from advisor.errors import ClientBusy, ConfigError
 from tests.server import running_server
 from tests.test_request_deadline import heavy_question
 
@@ -141,6 +142,15 @@ def test_several_slots_work_at_once(make, clock):
     both = threading.Barrier(2, timeout=10)
     futures = [scheduler.submit(client, both.wait) for client in ("a", "b")]
     assert sorted(f.result(10) for f in futures) == [0, 1]
+
+
+def test_one_thread_for_extractive_work_more_for_an_llm_and_a_bad_value_named(tmp_path):
+    assert load_settings(data_dir=tmp_path).work_threads == 1
+    llm = {"generator": "openai", "llm_base_url": "http://127.0.0.1:9/v1", "llm_model": "m"}
+    assert load_settings(data_dir=tmp_path, **llm).work_threads == 4
+    assert load_settings(data_dir=tmp_path, work_slots=2).work_threads == 2
+    with pytest.raises(ConfigError, match="ADVISOR_WORK_SLOTS"):
+        load_settings(data_dir=tmp_path, work_slots=0)
 
 
 # --- on a real server: clients told apart by their loopback address (any 127.0.0.x on Linux) ---

@@ -119,7 +119,7 @@ class AppState:
         self.feedback = FeedbackStore(Layout(settings.data_dir).root / "feedback.sqlite3")
         self.answers = RecentAnswers()
         self.limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
-        self.scheduler = FairScheduler(settings.work_slots, settings.max_queued_per_client)
+        self.scheduler = FairScheduler(settings.work_threads, settings.max_queued_per_client)
 
     def remember(self, question: str, answer: Answer) -> None:
         """Every edge that answers (API, chat endpoint, chat page) calls this: feedback on the answer
