@@ -92,9 +92,17 @@ class Settings(BaseSettings):
     max_parse_memory_mb: int = Field(1024, ge=64, description="Most memory (address space, MB) the child process "
                                      "that parses an uploaded file may use; a file that needs more is refused.")
     request_timeout_s: float = Field(30.0, gt=0, description="Longest an answer may take before a 504.")
+    work_slots: int | None = Field(None, ge=1, le=64, description="Answers and searches worked on at once (worker "
+                                   "threads); the rest wait their turn, served by least work used per client. Unset: "
+                                   "1 with the extractive generator, whose work is Python under one lock (the GIL), so "
+                                   "more threads only slow each answer down; 4 with an LLM, whose answers mostly wait "
+                                   "for the LLM server (set it to the parallel requests that server takes).")
+    max_queued_per_client: int = Field(8, ge=1, le=10_000, description="Most answers and searches one client "
+                                       "(address, see ADVISOR_FORWARDED_ALLOW_IPS) may have waiting or being worked "
+                                       "on at once; more get a 429 with Retry-After.")
     forwarded_allow_ips: str = Field("", description="Proxies (comma-separated addresses, or *) whose "
-                                     "X-Forwarded-For / X-Forwarded-Proto are believed, so the rate limit counts the "
-                                     "real client; empty (the default): trust no proxy, every client is its socket address.")
+                                     "X-Forwarded-For / X-Forwarded-Proto are believed, so the rate limit and the "
+                                     "scheduler count the real client; empty (the default): trust no proxy, every client is its socket address.")
     header_timeout_s: float = Field(10.0, gt=0, description="Longest a client may take to send a request's headers "
                                     "before `advisor serve` closes the connection (slow-header clients).")
     generator: str = Field("extractive", description="'extractive' (no model), 'openai' (any OpenAI-compatible "
@@ -169,6 +177,11 @@ class Settings(BaseSettings):
     def answer_timeout_s(self) -> float:
         """The time limit of a whole answer: the request limit, plus the LLM's own when one is used."""
         return self.request_timeout_s + (self.llm_timeout_s if self.generator != "extractive" else 0.0)
+
+    @property
+    def work_threads(self) -> int:
+        """ADVISOR_WORK_SLOTS, or its default for the generator."""
+        return self.work_slots or (1 if self.generator == "extractive" else 4)
 
     @property
     def uses_dense(self) -> bool:

@@ -58,6 +58,14 @@ class AnswerTimeout(AdvisorError):
     """An answer (or another request's work) took longer than its configured time limit."""
 
 
+class ClientBusy(AdvisorError):
+    """A client that already has as many requests waiting or being answered as it may (a 429)."""
+
+    def __init__(self, message: str, retry_after_s: int = 1):
+        self.retry_after_s = retry_after_s
+        super().__init__(message)
+
+
 class BackendError(AdvisorError):
     """The LLM backend failed. The message says how, never what the server sent back: an error
     body can echo the request's credentials, and the reason ends up in answers and logs."""

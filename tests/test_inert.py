@@ -80,7 +80,16 @@ def test_feedback_from_any_edge_gets_the_apis_checks(tmp_path):
     assert [r["comment"] for r in state.feedback.all()] == ["goed\n"]
 
 
-def test_page_answers_stop_at_the_time_limit():
+@pytest.fixture
+def scheduler():
+    from advisor.api.scheduler import FairScheduler
+
+    scheduler = FairScheduler(slots=1, max_queued_per_client=8)
+    yield scheduler
+    scheduler.close()
+
+
+def test_page_answers_stop_at_the_time_limit(scheduler):
     from ui.app import within
 
     def slow():
@@ -90,12 +99,12 @@ def test_page_answers_stop_at_the_time_limit():
 
     started = time.monotonic()
     with pytest.raises(AnswerTimeout):
-        list(within(0.5, slow()))
+        list(within(scheduler, "page", 0.5, slow()))
     assert time.monotonic() - started < 1.5
-    assert list(within(5, iter([("delta", "a"), ("final", None)]))) == [("delta", "a"), ("final", None)]
+    assert list(within(scheduler, "page", 5, iter([("delta", "a"), ("final", None)]))) == [("delta", "a"), ("final", None)]
 
 
-def test_a_page_answer_that_times_out_stops_working():
+def test_a_page_answer_that_times_out_stops_working(scheduler):
     """The page's answer thread runs under the deadline: the work ends, not only the wait."""
     from advisor import deadline
     from ui.app import within
@@ -110,7 +119,7 @@ def test_a_page_answer_that_times_out_stops_working():
         yield  # pragma: no cover - never reached
 
     with pytest.raises(AnswerTimeout):
-        list(within(0.2, busy()))
+        list(within(scheduler, "page", 0.2, busy()))
     time.sleep(0.3)  # let the worker notice its deadline
     settled = len(steps)
     time.sleep(0.3)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import time
-from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 
 import gradio as gr
@@ -61,25 +60,28 @@ def explicit_intake(group: str | None, value, duration, framework: str | None) -
     return fields or None
 
 
-# The page's answers run here, like the API's in worker threads: a page request that exceeds
-# ADVISOR_REQUEST_TIMEOUT_S gets the same timeout message instead of holding its event forever.
-_ANSWERS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="page-answer")
-
-
-def within(timeout_s: float, iterator):
-    """The items of `iterator`, each fetched in a worker thread, all of them within `timeout_s`."""
+def within(scheduler, client: str, timeout_s: float, iterator):
+    """The items of `iterator`, each fetched in its turn at the API's worker threads (the fair
+    scheduler, advisor.api.scheduler, as `client`), all of them within `timeout_s`, waiting included:
+    a page request gets the API's time limit and its fair share, not threads of its own."""
     at = time.monotonic() + timeout_s
     done = object()
     while True:
         # the work itself stops at the deadline too (advisor.deadline), not only the wait for it
-        future = _ANSWERS.submit(deadline.run, at, timeout_s, next, iterator, done)
+        future = scheduler.submit(client, deadline.run, at, timeout_s, next, iterator, done)
         try:
             item = future.result(timeout=max(0.0, at - time.monotonic()))
         except FutureTimeout:
+            future.cancel()  # still waiting: dropped; at work: it stops at the deadline
             raise AnswerTimeout(f"no answer within {timeout_s:g} s") from None
         if item is done:
             return
         yield item
+
+
+def client_of(request: gr.Request | None) -> str:
+    """The page user's address, as the API's client key has it (advisor.api.middleware.client_key)."""
+    return getattr(getattr(request, "client", None), "host", None) or "unknown"
 
 
 def build(state) -> gr.Blocks:
@@ -135,7 +137,8 @@ def build(state) -> gr.Blocks:
                     render.sources_html(result, language_code), render.intake_markdown(result, language_code),
                     render.status_html(result, language_code))
 
-        def respond(text, history_msgs, history_turns, language_code, group_id, value_eur, months, fw):
+        def respond(text, history_msgs, history_turns, language_code, group_id, value_eur, months, fw,
+                    request: gr.Request = None):
             text = (text or "").strip()
             if not text:
                 yield (history_msgs, text, *[gr.update()] * 5, history_turns, gr.update(), "")
@@ -146,8 +149,8 @@ def build(state) -> gr.Blocks:
                 advisor = state.advisors.get()
                 explicit = explicit_intake(group_id, value_eur, months, fw)
                 partial = ""
-                steps = within(state.settings.answer_timeout_s, advisor.ask_stream(text, list(history_turns or []),
-                                                                                  explicit))
+                steps = within(state.scheduler, client_of(request), state.settings.answer_timeout_s,
+                               advisor.ask_stream(text, list(history_turns or []), explicit))
                 for kind, item in steps:
                     if kind == "delta":
                         partial += item

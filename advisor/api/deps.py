@@ -7,6 +7,8 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Request
 
+from advisor.api.blocking import Work
+from advisor.api.middleware import client_key
 from advisor.api.state import AppState
 from advisor.core import Advisor
 from advisor.errors import AccessDenied
@@ -17,6 +19,11 @@ def get_state(request: Request) -> AppState:
 
 def get_advisor(state: Annotated[AppState, Depends(get_state)]) -> Advisor:
     return state.advisors.get()
+
+
+def get_work(request: Request, state: Annotated[AppState, Depends(get_state)]) -> Work:
+    """The requesting client's turns at the worker threads."""
+    return Work(state.scheduler, client_key(request.scope))
 
 
 def require_admin(state: Annotated[AppState, Depends(get_state)],
@@ -34,4 +41,5 @@ def require_admin(state: Annotated[AppState, Depends(get_state)],
 
 StateDep = Annotated[AppState, Depends(get_state)]
 AdvisorDep = Annotated[Advisor, Depends(get_advisor)]
+WorkDep = Annotated[Work, Depends(get_work)]
 AdminDep = Annotated[None, Depends(require_admin)]

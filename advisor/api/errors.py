@@ -2,8 +2,8 @@
 
 Every error the HTTP layer reports goes through here: the exception handlers, the guard
 middleware (413, 429), and errors in the middle of a stream (sent in-band). The advisor's
-errors (advisor.errors) are mapped to status codes by type; anything else is a 500 whose
-detail says nothing of the server's internals.
+errors (advisor.errors) are mapped to status codes by type (a ClientBusy from the scheduler is a
+429 with Retry-After); anything else is a 500 whose detail says nothing of the server's internals.
 """
 
 from __future__ import annotations
@@ -16,8 +16,9 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from advisor.errors import (AccessDenied, AdvisorError, AnswerTimeout, ConfigError, DocumentExists, IndexNotFoundError,
-                            IngestError, InvalidQuestionError, NotFoundError, QuestionTooLongError, RetrievalError)
+from advisor.errors import (AccessDenied, AdvisorError, AnswerTimeout, ClientBusy, ConfigError, DocumentExists,
+                            IndexNotFoundError, IngestError, InvalidQuestionError, NotFoundError, QuestionTooLongError,
+                            RetrievalError)
 
 log = logging.getLogger("advisor.api")
 MEDIA_TYPE = "application/problem+json"
@@ -28,7 +29,8 @@ STATUS: list[tuple[type[AdvisorError], int, str]] = [
     (IngestError, 422, "Document not ingested"), (NotFoundError, 404, "Not found"), (AccessDenied, 403, "Forbidden"),
     (DocumentExists, 409, "Document exists"),
     (IndexNotFoundError, 503, "Not ready"), (RetrievalError, 503, "Search unavailable"),
-    (AnswerTimeout, 504, "Timeout"), (ConfigError, 500, "Configuration error")]
+    (AnswerTimeout, 504, "Timeout"), (ClientBusy, 429, "Too many requests"),
+    (ConfigError, 500, "Configuration error")]
 
 
 class FieldError(BaseModel):
@@ -100,7 +102,8 @@ async def _any_error(request: Request, exc: Exception) -> JSONResponse:
     found = problem_for(exc)
     if found.status >= 500:
         log.error("error on %s: %s", request.url.path, type(exc).__name__, exc_info=not isinstance(exc, AdvisorError))
-    return problem(found.status, found.title, found.detail)
+    retry = getattr(exc, "retry_after_s", None)
+    return problem(found.status, found.title, found.detail, headers={"Retry-After": str(retry)} if retry else None)
 
 
 def install(app: FastAPI) -> None:

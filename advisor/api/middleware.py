@@ -15,6 +15,12 @@ LIMITED_PREFIXES = ("/v1/", "/gradio_api/")
 CLOSED_PATHS = {"/gradio_api/upload", "/upload", "/gradio_api/upload_progress"}
 
 
+def client_key(scope) -> str:
+    """Who a request is from, for the rate limit and the fair scheduler: its socket address, which
+    `advisor serve` replaces with X-Forwarded-For only for ADVISOR_FORWARDED_ALLOW_IPS proxies."""
+    return (scope.get("client") or ("unknown", 0))[0]
+
+
 def _problem(status: int, title: str, detail: str, headers: list | None = None):
     body = problem_bytes(status, title, detail)
     start = {"type": "http.response.start", "status": status,
@@ -59,8 +65,7 @@ class GuardMiddleware:
                 return await reply(404, "Not found", "this server takes no file uploads here; documents are added "
                                    "with POST /v1/documents (admin)")
             if method in LIMITED_METHODS and path.startswith(LIMITED_PREFIXES):
-                client = (scope.get("client") or ("unknown", 0))[0]
-                wait = self.state.limiter.check(client)
+                wait = self.state.limiter.check(client_key(scope))
                 if wait > 0:
                     retry = str(max(1, math.ceil(wait)))
                     return await reply(429, "Too many requests", f"rate limit of {settings.rate_limit_per_minute} "

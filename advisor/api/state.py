@@ -1,5 +1,6 @@
 """What the HTTP app holds between requests: the advisor (reloaded when the index changes), the
-feedback store, recent answers (for feedback context) and the per-client rate limiter."""
+feedback store, recent answers (for feedback context), the per-client rate limiter and the fair
+scheduler of the worker threads."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import time
 from collections import OrderedDict
 
 from advisor.api import telemetry
+from advisor.api.scheduler import FairScheduler
 from advisor.api.schemas import FeedbackIn
 from advisor.config import Settings
 from advisor.core import Advisor
@@ -117,6 +119,7 @@ class AppState:
         self.feedback = FeedbackStore(Layout(settings.data_dir).root / "feedback.sqlite3")
         self.answers = RecentAnswers()
         self.limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
+        self.scheduler = FairScheduler(settings.work_threads, settings.max_queued_per_client)
 
     def remember(self, question: str, answer: Answer) -> None:
         """Every edge that answers (API, chat endpoint, chat page) calls this: feedback on the answer

@@ -21,6 +21,8 @@ REFUSALS = Counter("advisor_refusals_total", "Refused questions", ["reason"], **
 ERRORS = Counter("advisor_errors_total", "Errors answered with a problem document", ["status"], **_kw)
 RUNNING = Gauge("advisor_work_running", "Answers and searches being worked on (threads at work)",
                 multiprocess_mode="livesum", **_kw)
+QUEUED = Gauge("advisor_work_queued", "Answers and searches waiting for a worker thread (advisor.api.scheduler)",
+               multiprocess_mode="livesum", **_kw)
 
 
 def observe_answer(answer: Answer) -> None:

@@ -5,8 +5,7 @@ import json
 from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 
-from advisor.api import blocking
-from advisor.api.deps import AdvisorDep, StateDep
+from advisor.api.deps import AdvisorDep, StateDep, WorkDep
 from advisor.api.errors import Problem, problem_for
 from advisor.api.schemas import AskRequest, SearchRequest, SearchResponse, sse_content
 from advisor.model import Answer
@@ -28,21 +27,22 @@ def sse(event: str, data: dict) -> str:
 @router.post("/ask", response_model=Answer, description=STREAM_DOC,
              responses={200: {"content": EVENTS}, 413: {"model": Problem}, 422: {"model": Problem},
                         429: {"model": Problem}, 503: {"model": Problem}, 504: {"model": Problem}})
-async def ask(body: AskRequest, advisor: AdvisorDep, state: StateDep):
+async def ask(body: AskRequest, advisor: AdvisorDep, state: StateDep, work: WorkDep):
     """Answer a question with numbered citations to verbatim passages (or a refusal)."""
     history = [m.model_dump() for m in body.history]
     explicit = body.intake.model_dump(exclude_none=True) if body.intake else None
     timeout = state.settings.answer_timeout_s
     if not body.stream:
-        answer = await blocking.run(timeout, advisor.ask, body.question, history, explicit or None)
+        answer = await work.run(timeout, advisor.ask, body.question, history, explicit or None)
         state.remember(body.question, answer)
         return answer
     advisor.validate(body.question)  # bad input fails before the stream starts
+    work.check()  # and so does a client over its share of the queue
 
     async def events():
         try:
-            async for kind, item in blocking.iterate(timeout, advisor.ask_stream(body.question, history,
-                                                                                explicit or None)):
+            async for kind, item in work.iterate(timeout, advisor.ask_stream(body.question, history,
+                                                                             explicit or None)):
                 if kind == "delta":
                     yield sse("delta", {"text": item})
                 else:
@@ -55,8 +55,9 @@ async def ask(body: AskRequest, advisor: AdvisorDep, state: StateDep):
                              headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
 
-@router.post("/search", response_model=SearchResponse, responses={422: {"model": Problem}})
-async def search(body: SearchRequest, advisor: AdvisorDep, state: StateDep) -> SearchResponse:
+@router.post("/search", response_model=SearchResponse,
+             responses={422: {"model": Problem}, 429: {"model": Problem}, 504: {"model": Problem}})
+async def search(body: SearchRequest, advisor: AdvisorDep, state: StateDep, work: WorkDep) -> SearchResponse:
     """The passages retrieval finds for a query, best first, with their scores."""
-    hits = await blocking.run(state.settings.request_timeout_s, advisor.search, body.query, body.k)
+    hits = await work.run(state.settings.request_timeout_s, advisor.search, body.query, body.k)
     return SearchResponse(query=body.query, passages=[h.public() for h in hits])

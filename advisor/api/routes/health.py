@@ -3,8 +3,8 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse, Response
 
-from advisor.api import blocking, telemetry
-from advisor.api.deps import StateDep
+from advisor.api import telemetry
+from advisor.api.deps import StateDep, WorkDep
 from advisor.api.schemas import Health, NotReady, Ready
 
 router = APIRouter(tags=["health"])
@@ -21,11 +21,11 @@ def healthz(state: StateDep) -> Health:
 
 
 @router.get("/readyz", response_model=Ready, responses={503: {"model": NotReady, "description": "not ready"}})
-async def readyz(state: StateDep):
+async def readyz(state: StateDep, work: WorkDep):
     """Ready: the index is loaded and a probe query finds a passage."""
     try:
         advisor = state.advisors.get()
-        hits = await blocking.run(5.0, advisor.search, "sociale economie aankopen", 1)
+        hits = await work.run(5.0, advisor.search, "sociale economie aankopen", 1)
     except Exception as exc:
         return JSONResponse(NotReady(detail=str(exc)).model_dump(), status_code=503)
     if not hits:

@@ -13,8 +13,7 @@ import time
 from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 
-from advisor.api import blocking
-from advisor.api.deps import AdvisorDep, StateDep
+from advisor.api.deps import AdvisorDep, StateDep, WorkDep
 from advisor.api.errors import Problem, problem_for
 from advisor.api.schemas import ChatChoice, ChatCompletion, ChatReply, ChatRequest, ModelCard, ModelList, sse_content
 from advisor.errors import InvalidQuestionError
@@ -47,7 +46,7 @@ def models() -> ModelList:
 @router.post("/chat/completions", response_model=ChatCompletion,
              responses={200: {"content": CHUNKS}, 413: {"model": Problem}, 422: {"model": Problem},
                         429: {"model": Problem}, 504: {"model": Problem}})
-async def chat_completions(body: ChatRequest, advisor: AdvisorDep, state: StateDep):
+async def chat_completions(body: ChatRequest, advisor: AdvisorDep, state: StateDep, work: WorkDep):
     """Answer the last user message; earlier user and assistant messages are the conversation.
     System messages are ignored: the advisor's rules are not negotiable from a request.
 
@@ -58,12 +57,13 @@ async def chat_completions(body: ChatRequest, advisor: AdvisorDep, state: StateD
     question, history = turns[-1]["content"], turns[:-1]
     created = int(time.time())
     if not body.stream:
-        answer = await blocking.run(state.settings.answer_timeout_s, advisor.ask, question, history)
+        answer = await work.run(state.settings.answer_timeout_s, advisor.ask, question, history)
         state.remember(question, answer)
         return ChatCompletion(id=f"chatcmpl-{answer.answer_id}", created=created, model=MODEL_ID,
                               choices=[ChatChoice(message=ChatReply(content=inert_markdown(answer.answer) + _sources(answer)))],
                               advisor=answer)
     advisor.validate(question)
+    work.check()
 
     async def chunks():
         chunk_id = None
@@ -77,8 +77,8 @@ async def chat_completions(body: ChatRequest, advisor: AdvisorDep, state: StateD
 
         yield chunk({"role": "assistant", "content": ""})
         try:
-            async for kind, item in blocking.iterate(state.settings.answer_timeout_s,
-                                                     advisor.ask_stream(question, history)):
+            async for kind, item in work.iterate(state.settings.answer_timeout_s,
+                                                 advisor.ask_stream(question, history)):
                 if kind == "delta":
                     yield chunk({"content": inert_markdown(item)})
                 else:
