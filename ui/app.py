@@ -26,7 +26,7 @@ EXAMPLES = ("example_1", "example_2", "example_3", "example_4")
 FRAMEWORK_CHOICES = ("unknown", "yes", "no")
 
 CSS = """
-#title h1{font-size:1.5em;margin:.1em 0}#title{min-width:min(100%,300px)}#top{flex-wrap:wrap}
+#title h1{font-size:1.5em;margin:.1em 0}#title{min-width:min(100%,300px) !important;flex:1 1 300px !important}#top{flex-wrap:wrap !important}
 #verdict-badge{display:inline-block;padding:.35em .8em;border-radius:999px;font-weight:700;font-size:1.05em}
 .badge-yes{background:#1b5e20;color:#fff}.badge-conditional{background:#7a4f00;color:#fff}
 .badge-no{background:#b71c1c;color:#fff}.badge-unknown{background:#37474f;color:#fff}
@@ -179,7 +179,7 @@ def rate(state, data: gr.LikeData, exchanges, remark, language_code):
     except ValidationError as exc:
         problem = exc.errors()[0]
         return t(language_code, "feedback_invalid", detail=escape_markdown(problem["msg"])), remark
-    return t(language_code, "feedback_thanks"), ""
+    return t(language_code, "feedback_thanks", rating=t(language_code, "rated_up" if data.liked else "rated_down")), ""
 
 
 def rewind(messages, exchanges, keep: int, question: str):
