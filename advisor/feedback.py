@@ -1,4 +1,8 @@
-"""Feedback on answers, kept in SQLite in the data directory (one file, readable with any SQLite tool)."""
+"""Feedback on answers, and the answers themselves (the latest few thousand, for feedback context and
+export), kept in SQLite in the data directory (one file, readable with any SQLite tool).
+
+One rating per answer: rating an answer again replaces the earlier rating (the thumbs of a chat
+message are a state, not a tally)."""
 
 from __future__ import annotations
 
@@ -11,6 +15,8 @@ import threading
 from datetime import datetime, timezone
 from pathlib import Path
 
+from advisor.model import Answer
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS feedback (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -22,6 +28,17 @@ CREATE TABLE IF NOT EXISTS feedback (
     created TEXT NOT NULL
 )
 """
+ANSWERS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS answers (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    answer_id TEXT NOT NULL UNIQUE,
+    question TEXT NOT NULL,
+    body TEXT NOT NULL,
+    created TEXT NOT NULL
+)
+"""
+# Answers kept for export and feedback context; older ones are forgotten.
+KEEP_ANSWERS = 5000
 COLUMNS = ("id", "answer_id", "rating", "comment", "question", "answer", "created")
 # Control characters (but tab and line feed) can drive the terminal an export is printed to.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -41,12 +58,14 @@ def csv_cell(value):
 
 
 class FeedbackStore:
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, keep_answers: int = KEEP_ANSWERS):
         self.path = Path(path)
+        self.keep_answers = keep_answers
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
         with self._connect() as db:
             db.execute(SCHEMA)
+            db.execute(ANSWERS_SCHEMA)
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=10)
@@ -55,11 +74,37 @@ class FeedbackStore:
 
     def add(self, answer_id: str, rating: int, comment: str = "", question: str | None = None,
             answer: str | None = None) -> int:
+        """Store the rating of an answer, replacing an earlier rating of it (whose comment is kept
+        when this one has none)."""
         created = datetime.now(timezone.utc).isoformat(timespec="seconds")
         with self._lock, self._connect() as db:
+            if not comment:
+                earlier = db.execute("SELECT comment FROM feedback WHERE answer_id = ? ORDER BY id DESC LIMIT 1",
+                                     (answer_id,)).fetchone()
+                comment = earlier[0] if earlier else ""
+            db.execute("DELETE FROM feedback WHERE answer_id = ?", (answer_id,))
             cursor = db.execute("INSERT INTO feedback (answer_id, rating, comment, question, answer, created) "
                                 "VALUES (?, ?, ?, ?, ?, ?)", (answer_id, rating, comment, question, answer, created))
             return int(cursor.lastrowid)
+
+    def withdraw(self, answer_id: str) -> int:
+        """Forget the rating of an answer (its thumb clicked off); the number of rows removed."""
+        with self._lock, self._connect() as db:
+            return db.execute("DELETE FROM feedback WHERE answer_id = ?", (answer_id,)).rowcount
+
+    def keep_answer(self, question: str, answer: Answer) -> None:
+        """Keep an answer by its id (the newest `keep_answers` are kept)."""
+        created = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        with self._lock, self._connect() as db:
+            db.execute("INSERT OR REPLACE INTO answers (answer_id, question, body, created) VALUES (?, ?, ?, ?)",
+                       (answer.answer_id, question, answer.model_dump_json(), created))
+            db.execute("DELETE FROM answers WHERE seq <= (SELECT max(seq) FROM answers) - ?", (self.keep_answers,))
+
+    def answer(self, answer_id: str) -> tuple[str, Answer] | None:
+        """The question and the answer kept under `answer_id`, or None when it is unknown or forgotten."""
+        with self._connect() as db:
+            row = db.execute("SELECT question, body FROM answers WHERE answer_id = ?", (answer_id,)).fetchone()
+        return (row[0], Answer.model_validate_json(row[1])) if row else None
 
     def all(self) -> list[dict]:
         with self._connect() as db:

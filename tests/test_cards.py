@@ -225,3 +225,11 @@ def test_demonstration_a_definition_answer_led_by_its_card(advisor):
     assert {int(n) for n in re.findall(r"\[(\d+)\]", text)} == {c.n for c in citations}
     assert all(c.quote == advisor.index.document_text(c.doc_id)[c.start:c.end] for c in citations)
     assert set(words(lead.lines[0])) & {"contractor", "labour", "market"}
+
+
+def test_a_card_names_the_notion_asked_not_one_word_of_it():
+    """'zebrafietsregeling voor maatwerkbedrijven' asks about a regulation, not about maatwerkbedrijven."""
+    from advisor.answer.cards import match
+
+    assert match("zebrafietsregeling maatwerkbedrijven") is None
+    assert match("maatwerkbedrijf") is not None

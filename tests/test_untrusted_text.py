@@ -168,13 +168,13 @@ def test_page_feedback_gets_the_apis_checks(asked, site):
     page = asked[0]
     store = FeedbackStore(site[1] / "feedback.sqlite3")
     before = len(store.all())
-    for comment, reason in (("x" * 200_000, "5000"), ("kleur \x1b[31mrood\x1b[0m", "U+001B")):
+    for comment, reason, thumb in (("x" * 200_000, "5000", "Dislike"), ("kleur \x1b[31mrood\x1b[0m", "U+001B", "Like")):
         page.fill("#fb-comment textarea", comment)
-        page.click("#fb-down")
+        page.locator(f"#chat button[aria-label='{thumb}']").last.click()
         page.wait_for_function("reason => { const s = document.querySelector('#fb-status').innerText;"
                                " return s.includes('niet bewaard') && s.includes(reason); }", arg=reason)
     assert len(store.all()) == before
     page.fill("#fb-comment textarea", "Duidelijk antwoord.")
-    page.click("#fb-up")
+    page.locator("#chat button[aria-label='Dislike']").last.click()
     page.wait_for_function("document.querySelector('#fb-status').innerText.includes('Bedankt')")
     assert store.all()[-1]["comment"] == "Duidelijk antwoord." and len(store.all()) == before + 1

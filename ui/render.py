@@ -6,9 +6,14 @@ from __future__ import annotations
 import html
 from urllib.parse import quote
 
+from advisor.export import prose_beyond_structure
 from advisor.inert import escape_markdown, inert_markdown
+from advisor.knowledge import knowledge
 from advisor.model import Answer
 from ui.texts import t
+
+# A source card shows this much of its passage on each side of the quote (cut at a word).
+CONTEXT_CHARS = 220
 
 BADGE_CLASS = {"yes": "badge-yes", "conditional": "badge-conditional", "no": "badge-no", "unknown": "badge-unknown"}
 
@@ -16,11 +21,35 @@ BADGE_CLASS = {"yes": "badge-yes", "conditional": "badge-conditional", "no": "ba
 def linked_markers(text: str) -> str:
     """The answer text as inert Markdown (its sentences come from documents: no images, links or
     HTML of theirs), with each `[n]` a link to source n in the sources panel."""
-    return inert_markdown(text, marker=lambda n: f"[[{n}]](#src-{n})")
+    return _end_lists(inert_markdown(text, marker=lambda n: f"[[{n}]](#src-{n})"))
+
+
+def _end_lists(markdown: str) -> str:
+    """A blank line after a list, so the line after it is its own paragraph (not a list item's tail)."""
+    lines = markdown.split("\n")
+    out = []
+    for i, line in enumerate(lines):
+        if i and lines[i - 1].startswith("- ") and line.strip() and not line.startswith("- "):
+            out.append("")
+        out.append(line)
+    return "\n".join(out)
 
 
 def answer_markdown(result: Answer) -> str:
-    return linked_markers(result.answer)
+    """The chat's part of an answer: its text with markers, but for what the verdict and criteria
+    panels show beside it (an advice's chat bubble keeps its verdict line, examples, legal basis)."""
+    return linked_markers(prose_beyond_structure(result))
+
+
+def money(value: float, language: str) -> str:
+    """An amount in euro as the language writes it: '€ 95.000' (nl), '€95,000' (en)."""
+    whole = f"{value:,.0f}"
+    return f"€ {whole.replace(',', '.')}" if language == "nl" else f"€{whole}"
+
+
+def group_name(group_id: str | None, fallback: str | None, language: str) -> str:
+    group = knowledge().product_groups.get(group_id) if group_id else None
+    return group.name(language) if group else (fallback or "—")
 
 
 def plain_markdown(text: str) -> str:
@@ -28,13 +57,20 @@ def plain_markdown(text: str) -> str:
     return escape_markdown(text)
 
 
-def highlight(passage: str, quote: str) -> str:
-    """The passage, escaped, with the quote marked (it is a verbatim substring of the passage)."""
+def highlight(passage: str, quote: str, context: int | None = None) -> str:
+    """The passage, escaped, with the quote marked (it is a verbatim substring of the passage);
+    with `context`, only that many characters either side of the quote, cut at a word."""
     at = passage.find(quote) if quote else -1
     if at < 0:
-        return html.escape(passage)
-    return (html.escape(passage[:at]) + "<mark>" + html.escape(quote) + "</mark>"
-            + html.escape(passage[at + len(quote):]))
+        return html.escape(passage if context is None else passage[:2 * context])
+    before, after = passage[:at], passage[at + len(quote):]
+    if context is not None and len(before) > context:
+        cut = before[-context:]
+        before = "… " + (cut.split(None, 1)[1] if " " in cut.strip() else cut).lstrip()
+    if context is not None and len(after) > context:
+        cut = after[:context]
+        after = (cut.rsplit(None, 1)[0] if " " in cut.strip() else cut).rstrip() + " …"
+    return html.escape(before) + "<mark>" + html.escape(quote) + "</mark>" + html.escape(after)
 
 
 def sources_html(result: Answer | None, language: str) -> str:
@@ -51,7 +87,17 @@ def sources_html(result: Answer | None, language: str) -> str:
             + f"<blockquote class='passage'>{highlight(c.text, c.quote)}</blockquote>"
             f"<a href='{link}#passage' target='_blank' rel='noopener'>{html.escape(t(language, 'whole_document'))}</a>"
             "</article>")
-    return "<div class='sources'>" + "".join(parts) + "</div>"
+    return f"<div class='sources' data-go='{html.escape(t(language, 'to_source'))}'>" + "".join(parts) + "</div>"
+
+
+def export_html(result: Answer | None, language: str) -> str:
+    """Links to take the answer away, served by the API's export (GET /v1/answers/{id}/export)."""
+    if not result or result.refused:
+        return ""
+    base = f"/v1/answers/{quote(result.answer_id, safe='')}/export?format="
+    links = "".join(f"<a class='export-{fmt}' href='{html.escape(base + fmt)}' download>"
+                    f"{html.escape(t(language, 'export_' + fmt))}</a>" for fmt in ("md", "docx"))
+    return f"<div class='export' role='group' aria-label='{html.escape(t(language, 'export_title'))}'>{links}</div>"
 
 
 def verdict_html(result: Answer | None, language: str) -> str:
@@ -98,11 +144,11 @@ def intake_markdown(result: Answer | None, language: str) -> str:
     def value(field):
         v = getattr(intake, field)
         if field == "product_group":
-            return intake.product_group_name or "—"
+            return group_name(intake.product_group, intake.product_group_name, language)
         if field == "value_eur" and v is not None:
-            return f"€ {v:,.0f}".replace(",", ".")
+            return money(v, language)
         if field == "duration_months" and v is not None:
-            return f"{v} mnd" if language == "nl" else f"{v} months"
+            return t(language, "months", n=v)
         if field == "framework_agreement" and v is not None:
             return t(language, "yes" if v else "no")
         if field == "jurisdiction" and v:

@@ -193,7 +193,7 @@ def _names() -> tuple[tuple[Card, tuple[frozenset[str], ...]], ...]:
 
 def match(focus: str) -> Card | None:
     """The card whose name the focus contains: the longest such name (on a tie, the one that starts
-    first), provided it covers at least half of the focus's words that are not context words
+    first), provided it covers more than half of the focus's words that are not context words
     ([match] context): 'sociale economie' is the notion of the focus 'sociale economie', not of
     'rol sociale economie groenonderhoud', and 'regionaal kader' not of 'regionaal kader aankopers'."""
     focus_words = _keys(focus)
@@ -205,7 +205,7 @@ def match(focus: str) -> Card | None:
         for i in range(len(focus_words) - n + 1):
             if n and all(focus_words[i + j][1] & name[j] for j in range(n)):
                 covered = sum(1 for k in core if i <= k < i + n)
-                if 2 * covered >= len(core) and (best is None or (n, -i) > (best[0], -best[1])):
+                if 2 * covered > len(core) and (best is None or (n, -i) > (best[0], -best[1])):
                     best = (n, i, card)
                 break
     return best[2] if best else None

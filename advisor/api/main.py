@@ -13,7 +13,7 @@ from advisor.api import errors
 from advisor.api.docs import add_docs
 from advisor.api.headers import SecurityHeadersMiddleware
 from advisor.api.middleware import GuardMiddleware
-from advisor.api.routes import ask, criteria, documents, feedback, health, openai_compat
+from advisor.api.routes import answers, ask, criteria, documents, feedback, health, openai_compat
 from advisor.api.state import AppState
 from advisor.config import Settings, get_settings
 
@@ -38,7 +38,7 @@ def create_app(settings: Settings | None = None, ui: bool = True) -> FastAPI:
                               "verdict and a criteria menu. Errors are RFC 9457 problem documents.")
     app.state.app_state = state
     app.state.settings = settings
-    for router in (health.router, ask.router, criteria.router, documents.router, feedback.router,
+    for router in (health.router, ask.router, answers.router, criteria.router, documents.router, feedback.router,
                    openai_compat.router):
         app.include_router(router)
     add_docs(app)

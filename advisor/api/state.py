@@ -1,20 +1,19 @@
 """What the HTTP app holds between requests: the advisor (reloaded when the index changes), the
-feedback store, recent answers (for feedback context), the per-client rate limiter and the fair
-scheduler of the worker threads."""
+feedback store (which also keeps the recent answers, for feedback context and export), the
+per-client rate limiter and the fair scheduler of the worker threads."""
 
 from __future__ import annotations
 
 import logging
 import threading
 import time
-from collections import OrderedDict
 
 from advisor.api import telemetry
 from advisor.api.scheduler import FairScheduler
 from advisor.api.schemas import FeedbackIn
 from advisor.config import Settings
 from advisor.core import Advisor
-from advisor.errors import AdvisorError, IndexNotFoundError
+from advisor.errors import AdvisorError, IndexNotFoundError, NotFoundError
 from advisor.feedback import FeedbackStore
 from advisor.index import Layout, index_stamp
 from advisor.model import Answer
@@ -66,25 +65,6 @@ class AdvisorHolder:
         return self._advisor is not None
 
 
-class RecentAnswers:
-    """The last answers given, so feedback can be stored with its question and answer."""
-
-    def __init__(self, size: int = 2000):
-        self._items: OrderedDict[str, tuple[str, str]] = OrderedDict()
-        self._size = size
-        self._lock = threading.Lock()
-
-    def put(self, answer_id: str, question: str, answer: str) -> None:
-        with self._lock:
-            self._items[answer_id] = (question, answer)
-            while len(self._items) > self._size:
-                self._items.popitem(last=False)
-
-    def get(self, answer_id: str) -> tuple[str, str] | None:
-        with self._lock:
-            return self._items.get(answer_id)
-
-
 class RateLimiter:
     """A token bucket per client: `per_minute` requests a minute, `burst` at once."""
 
@@ -117,14 +97,14 @@ class AppState:
         self.settings = settings
         self.advisors = AdvisorHolder(settings)
         self.feedback = FeedbackStore(Layout(settings.data_dir).root / "feedback.sqlite3")
-        self.answers = RecentAnswers()
         self.limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
         self.scheduler = FairScheduler(settings.work_threads, settings.max_queued_per_client)
 
     def remember(self, question: str, answer: Answer) -> None:
         """Every edge that answers (API, chat endpoint, chat page) calls this: feedback on the answer
-        can then be stored with its question and text, and the answer is counted in the metrics."""
-        self.answers.put(answer.answer_id, question, answer.answer)
+        can then be stored with its question and text, the answer can be exported by its id
+        (GET /v1/answers/{id}/export), and it is counted in the metrics."""
+        self.feedback.keep_answer(question, answer)
         telemetry.observe_answer(answer)
 
     def record_feedback(self, answer_id: str, rating: int, comment: str = "") -> int:
@@ -135,5 +115,19 @@ class AppState:
         if rating not in (1, -1):
             raise ValueError(f"rating must be 1 or -1, not {rating!r}")
         checked = FeedbackIn(answer_id=answer_id, rating="up" if rating == 1 else "down", comment=comment)
-        question, text = self.answers.get(answer_id) or (None, None)
+        kept = self.feedback.answer(checked.answer_id)
+        question, text = (kept[0], kept[1].answer) if kept else (None, None)
         return self.feedback.add(checked.answer_id, rating, checked.comment, question, text)
+
+    def withdraw_feedback(self, answer_id: str) -> int:
+        """Forget the rating of an answer (the chat page's thumb clicked off again)."""
+        checked = FeedbackIn(answer_id=answer_id, rating="up")  # the same check of the id
+        return self.feedback.withdraw(checked.answer_id)
+
+    def kept_answer(self, answer_id: str) -> tuple[str, Answer]:
+        """The question and answer kept under `answer_id`; NotFoundError when unknown or forgotten."""
+        kept = self.feedback.answer(answer_id)
+        if kept is None:
+            raise NotFoundError(f"no answer {answer_id!r}: answers are kept by the id POST /v1/ask returned "
+                                f"(answer_id), the latest {self.feedback.keep_answers} of them")
+        return kept
