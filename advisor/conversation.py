@@ -26,7 +26,7 @@ from advisor.answer.analysis import TYPES, Analysis, analyse, compile_patterns
 from advisor.errors import ConfigError
 from advisor.knowledge import Knowledge, knowledge
 from advisor.package_data import read_text
-from advisor.text import content_words, fold
+from advisor.text import clipped, content_words, fold
 
 SOURCE = "advisor/resources/conversation.toml"
 CUE_SECTIONS = ("new_contract", "hypothetical", "conjunction", "refers_back", "refers_to_answer", "own_ask")
@@ -78,8 +78,8 @@ class Turn:
     asks: frozenset[str] = field(default_factory=frozenset)   # "reservation", "criteria": own or inherited
 
     def retrieval_query(self) -> str:
-        """A follow-up is searched with the turn it follows; a new subject alone."""
-        return f"{self.topic[-1]}\n{self.question}" if self.continues and self.topic else self.question
+        """A follow-up is searched with (the start and end of) the turn it follows; a new subject alone."""
+        return f"{clipped(self.topic[-1])}\n{self.question}" if self.continues and self.topic else self.question
 
     def intake(self, explicit: dict | None = None, kb: Knowledge | None = None) -> intake_module.Intake:
         """The contract as this turn knows it, with `carried` naming what came from earlier turns."""
@@ -135,7 +135,7 @@ def relate(question: str, earlier: list[str], kb: Knowledge | None = None) -> Tu
 def _step(question: str, previous: Turn, kb: Knowledge) -> Turn:
     """The turn `question`, following the turn `previous` (whose own topic and contract it may extend)."""
     r = rules()
-    folded = fold(" ".join(question.split()))
+    folded = fold(clipped(" ".join(question.split())))
     analysis = analyse(question)
     kind = analysis.type
     asks = own_asks(question, analysis, kb)

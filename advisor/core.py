@@ -24,7 +24,7 @@ from advisor.model import Answer, Timings, Validation
 from advisor.phrases import render
 from advisor.retrieval import Hit, HybridRetriever
 from advisor import refusal, scope
-from advisor.text import content_words, fold, detect_language
+from advisor.text import bounded, content_words, fold, detect_language
 
 SIDE_PASSAGES = 3  # passages searched for each side of a comparison
 FOLLOW_UP_WEIGHT = 2.0
@@ -54,7 +54,7 @@ class Advisor:
             raise QuestionTooLongError(f"the question has {len(question)} characters, more than the "
                                        f"{self.settings.max_question_chars} allowed; shorten it "
                                        "(or raise ADVISOR_MAX_QUESTION_CHARS)")
-        return " ".join(question.split())
+        return " ".join(bounded(question).split())
 
     def recent_history(self, history: list[dict] | None) -> list[dict]:
         """The newest user turns whose text fits in `max_history_chars`, oldest first.
@@ -69,7 +69,7 @@ class Advisor:
                 continue
             if len(content) > budget:
                 break
-            kept.append(turn)
+            kept.append({**turn, "content": bounded(content)})
             budget -= len(content)
         return kept[::-1]
 

@@ -11,14 +11,16 @@ amounts, durations and numbers are written.
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import asdict, dataclass, field, fields
+from functools import lru_cache
 
 from advisor import model
 from advisor.answer.analysis import Analysis
 from advisor.knowledge import Knowledge, knowledge
 from advisor.product_groups import recognise
-from advisor.text import fold
+from advisor.text import clipped, fold
 
 _MULTIPLIERS = {"k": 1_000, "duizend": 1_000, "dzd": 1_000, "mio": 1_000_000, "miljoen": 1_000_000,
                 "million": 1_000_000, "m": 1_000_000, "mln": 1_000_000, "miljard": 1_000_000_000}
@@ -127,12 +129,32 @@ def parse_duration(text: str) -> int | None:
 
 def match_group(text: str, kb: Knowledge | None = None) -> tuple[str | None, list[str]]:
     """The product group the text names most specifically, and the other groups the contract covers."""
-    groups = recognise(text, kb or knowledge())
-    return (groups[0] if groups else None), groups[1:]
+    groups = _recognise_bundled(text) if kb is None or kb is knowledge() else tuple(recognise(text, kb))
+    return (groups[0] if groups else None), list(groups[1:])
+
+
+@lru_cache(maxsize=512)
+def _recognise_bundled(text: str) -> tuple[str, ...]:
+    """The bundled knowledge's reading of a text, remembered: a request reads each turn several times."""
+    return tuple(recognise(text, knowledge()))
 
 
 def extract(text: str, kb: Knowledge | None = None) -> Intake:
-    kb = kb or knowledge()
+    """What `text` says of the contract (of a long text, its first 600 and last 400 characters). A
+    request reads each text several times (the conversation, the intake, the advice): the bundled
+    knowledge's reading is remembered per text, and each call gets its own copy."""
+    text = clipped(text)  # the start and end of a long text: its reading is bounded
+    if kb is None or kb is knowledge():
+        return copy.deepcopy(_extract_bundled(text))
+    return _extract(text, kb)
+
+
+@lru_cache(maxsize=512)
+def _extract_bundled(text: str) -> Intake:
+    return _extract(text, knowledge())
+
+
+def _extract(text: str, kb: Knowledge) -> Intake:
     group, others = match_group(text, kb)
     amount = parse_amount(text)
     intake = Intake(product_group=group, other_groups=others, duration_months=parse_duration(text))

@@ -97,7 +97,9 @@ def _neighbour_pattern(entry: str) -> re.Pattern:
     from advisor.text import fold
 
     body = re.escape(fold(entry).strip("*"))
-    return re.compile((r"\w*" if entry.startswith("*") else r"\b") + body + (r"\w*" if entry.endswith("*") else r"\b"))
+    # '*' lets the word go on at that side: no boundary there (a leading \w* would make every search
+    # quadratic in the length of a word)
+    return re.compile(("" if entry.startswith("*") else r"\b") + body + ("" if entry.endswith("*") else r"\b"))
 
 
 def load_rules(text: str | None = None) -> Rules:
@@ -162,12 +164,13 @@ def in_domain(question: str, split=None, r: Rules | None = None) -> bool:
     is a one-word domain term counts ('onderhoudsbestek'); a general word never does, so
     'hoofdstad' is no 'stad' question.
     """
+    from advisor.lexical import MAX_SPLIT_WORDS, splittable
     from advisor.text import content_words, document_terms
 
     r = r or rules()
     terms = set(document_terms(question, "nl")) | set(document_terms(question, "en"))
-    if split is not None:
-        for word in content_words(question):
+    if split is not None:  # the same bound on compound splitting as the question's concepts
+        for word in [w for w in content_words(question) if splittable(w)][:MAX_SPLIT_WORDS]:
             parts = split(word)
             if parts and parts[-1] not in r.general:
                 terms.add(parts[-1])

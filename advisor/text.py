@@ -43,9 +43,28 @@ def _stemmer(language: str):
     return stemmers[language]
 
 
+_DIGIT = re.compile(r"\d")
+_LONG_WORD = re.compile(r"\w{%d,}" % (MAX_WORD_CHARS + 1))
+
+
+def bounded(text: str) -> str:
+    """`text` with every run of word characters cut to MAX_WORD_CHARS: no word is longer than any
+    word of the sources, so no pattern, stemmer or splitter downstream works on a 4,000-letter one."""
+    return _LONG_WORD.sub(lambda m: m.group()[:MAX_WORD_CHARS], text)
+
+
+def clipped(text: str, head: int = 600, tail: int = 400) -> str:
+    """A long text's start and end (where a question or a contract description says what it asks),
+    for the readings whose cost grows with the text: the intake and the conversation's cues."""
+    return text if len(text) <= head + tail else f"{text[:head]} ... {text[-tail:]}"
+
+
 def fold(text: str) -> str:
     """Lower case without diacritics: 'Klimaatefficiënt' and 'klimaatefficient' meet."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
+    lowered = text.lower()
+    if lowered.isascii():  # nothing to decompose: the common case, at C speed
+        return lowered
+    decomposed = unicodedata.normalize("NFKD", lowered)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
@@ -65,7 +84,7 @@ def words(text: str) -> list[str]:
 
 @lru_cache(maxsize=100_000)  # entries of at most MAX_WORD_CHARS: a few MB at most
 def stem(word: str, language: str) -> str:
-    if any(c.isdigit() for c in word):
+    if _DIGIT.search(word):
         return word
     return _stemmer(language).stemWord(word)
 
