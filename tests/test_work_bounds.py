@@ -79,3 +79,34 @@ def test_a_history_bomb_is_not_read(advisor, stemmed):
     plain = advisor.ask("Wat is social return?")
     assert answer.answer == plain.answer
     assert max(stemmed) <= text.MAX_WORD_CHARS
+
+
+def test_words_are_cut_on_entry_so_no_pattern_reads_a_longer_one(advisor):
+    question = advisor.validate("Mag ik " + "x" * 3000 + " voorbehouden?")
+    assert max(len(w) for w in question.split()) == text.MAX_WORD_CHARS
+    turns = advisor.recent_history([{"role": "user", "content": "y" * 3000}])
+    assert len(turns[0]["content"]) == text.MAX_WORD_CHARS
+
+
+def test_the_intake_reads_a_long_text_s_start_and_end_only(advisor, monkeypatch):
+    """The intake's cues, product groups and jurisdictions once read every 4,000-character turn whole,
+    several times a request; each text is now read once, clipped."""
+    import advisor.intake as intake
+
+    read: list[int] = []
+    real = intake._extract
+    monkeypatch.setattr(intake, "_extract", lambda t, kb: read.append(len(t)) or real(t, kb))
+    intake._extract_bundled.cache_clear()
+    history = [{"role": "user", "content": " ".join(_word(40) for _ in range(95))} for _ in range(2)]
+    advisor.ask("en als het 200.000 euro is?", history)
+    assert read and max(read) <= len(text.clipped("x" * 10_000))
+    assert len(read) <= 3  # each text once: the two turns and the question
+    intake._extract_bundled.cache_clear()
+
+
+def test_no_data_pattern_starts_with_an_unbounded_word_run():
+    """'\\w*belasting' searched over a long word tries every start and scans on from each: quadratic."""
+    from advisor.scope import rules
+
+    for _, pattern in rules().neighbour:
+        assert not pattern.pattern.startswith(("\\w*", "\\w+")), pattern.pattern
