@@ -91,12 +91,24 @@ def test_cheap_jobs_get_more_turns_than_costly_ones(make, clock):
     assert order == ["a", "b", "b", "b", "a", "a"]
 
 
-def test_a_client_back_from_idle_gets_its_share_not_its_idle_time(make, clock):
-    """b, idle while a worked for ten seconds, starts level with a: their turns alternate instead of
-    b taking every turn until it has used ten seconds too."""
+def test_a_light_client_is_served_before_a_busy_one_whatever_it_queues(make, clock):
+    """a has just worked ten seconds; b, a buyer asking now and then, is served first each time
+    (with the start-time rule, both "returning" at every request, they were served in arrival order)."""
     scheduler = make()
     for _ in range(10):
         scheduler.submit("a", lambda: setattr(clock, "now", clock.now + 1.0)).result(10)
+    order = run_in_order(scheduler, clock, "c", [("a", 1.0), ("b", 0.1)] * 3)
+    assert order == ["b", "b", "b", "a", "a", "a"], order
+
+
+def test_past_work_fades_so_a_once_busy_client_is_not_held_back_for_ever(make, clock):
+    """Ten seconds of work, then a long pause (many times MEMORY_S): a and b are level again."""
+    from advisor.api.scheduler import MEMORY_S
+
+    scheduler = make()
+    for _ in range(10):
+        scheduler.submit("a", lambda: setattr(clock, "now", clock.now + 1.0)).result(10)
+    clock.now += 20 * MEMORY_S
     order = run_in_order(scheduler, clock, "c", [("a", 1.0), ("b", 1.0)] * 3)
     assert order[:4] in (["a", "b", "a", "b"], ["b", "a", "b", "a"]), order
 

@@ -4,10 +4,13 @@ The advisor's work is CPU-bound Python under one GIL, so a process answers about
 two threads at work as with forty: more threads only make every answer slower. First come, first
 served, a client that keeps eight worst-case requests queued is in front of everyone who comes after
 it. Here a fixed number of worker threads (ADVISOR_WORK_SLOTS) take the next computation from the
-client that has used the least work time (start-time fair queueing): each client is charged the
-seconds its computations held a thread, and a client that comes back after being idle starts level
-with the busiest, not with the credit of its idle time. A client that sends a stream of costly
-requests waits behind its own requests, not in front of others'.
+client that has used the least work time lately: each client is charged the seconds its
+computations held a thread, and what it was charged fades with a time constant of MEMORY_S seconds.
+A client that sends a stream of costly requests waits behind its own requests, not in front of
+others'; a client that asks now and then (a buyer at the chat page) is served next, whatever the
+heavy ones queue. (Start-time fair queueing, tried first, gave a returning client no credit for its
+idle time; but a client with one request in flight is "returning" at every request, so eight such
+attackers and a buyer were served first come, first served.)
 
 A client may have at most ADVISOR_MAX_QUEUED_PER_CLIENT computations waiting or at work; past it,
 `submit` raises ClientBusy (a 429). The client key is the one the rate limit uses: the socket
@@ -23,6 +26,7 @@ import threading
 import time
 from collections import deque
 from concurrent.futures import Future
+import math
 from dataclasses import dataclass, field
 
 from advisor.api import telemetry
@@ -39,18 +43,30 @@ class _Job:
     kwargs: dict
 
 
+MEMORY_S = 10.0  # the time constant with which a client's charged work fades
+FORGET_BELOW_S = 0.001  # an idle client whose faded work is below this is forgotten
+
+
 @dataclass
 class _Client:
-    used: float = 0.0  # seconds of work charged, in the scheduler's virtual time
+    used: float = 0.0   # seconds of work charged, as of `at`
+    at: float = 0.0
     waiting: deque = field(default_factory=deque)
     running: dict = field(default_factory=dict)  # job seq -> when it started
 
     def pending(self) -> int:
         return len(self.waiting) + len(self.running)
 
+    def recent(self, now: float) -> float:
+        """Charged work, faded to `now`."""
+        return self.used * math.exp(-max(0.0, now - self.at) / MEMORY_S)
+
+    def charge(self, seconds: float, now: float) -> None:
+        self.used, self.at = self.recent(now) + seconds, now
+
     def share_key(self, now: float) -> float:
-        """Work charged so far, counting what its running jobs have used until now."""
-        return self.used + sum(now - started for started in self.running.values())
+        """Recent work, counting what its running jobs have used until now."""
+        return self.recent(now) + sum(now - started for started in self.running.values())
 
 
 class FairScheduler:
@@ -65,7 +81,6 @@ class FairScheduler:
         self._lock = threading.Lock()
         self._ready = threading.Condition(self._lock)
         self._clients: dict[str, _Client] = {}
-        self._virtual = 0.0  # the share key of the client last served: where a returning client starts
         self._seq = itertools.count()
         self._threads: list[threading.Thread] = []
         self._closed = False
@@ -82,8 +97,6 @@ class FairScheduler:
             if state is None:
                 state = self._clients[client] = _Client()
             self._refuse_when_full(state)
-            if not state.pending():  # back from idle: no credit for the time it sent nothing
-                state.used = max(state.used, self._virtual)
             job = _Job(next(self._seq), client, future, fn, args, kwargs)
             state.waiting.append(job)
             telemetry.QUEUED.inc()
@@ -134,18 +147,17 @@ class FairScheduler:
                 self._drop_if_idle(job.client, state)
 
     def _next_job(self) -> _Job | None:
-        """The oldest waiting job of the client with the least work used; None once closed and empty."""
+        """The oldest waiting job of the client with the least recent work; None once closed and empty."""
         with self._lock:
             while True:
                 now = self._now()
                 candidates = [(state.share_key(now), state.waiting[0].seq, name)
                               for name, state in self._clients.items() if state.waiting]
                 if candidates:
-                    key, _, name = min(candidates)
+                    _, _, name = min(candidates)
                     state = self._clients[name]
                     job = state.waiting.popleft()
                     telemetry.QUEUED.dec()
-                    self._virtual = max(self._virtual, key)
                     state.running[job.seq] = now
                     return job
                 if self._closed:
@@ -166,12 +178,13 @@ class FairScheduler:
             with self._lock:
                 state = self._clients[job.client]
                 del state.running[job.seq]
-                state.used += self._now() - started
+                state.charge(self._now() - started, self._now())
                 self._drop_if_idle(job.client, state)
 
     def _drop_if_idle(self, name: str, state: _Client) -> None:
-        """Forget a client with nothing pending and no debt, so the table holds only clients that matter."""
-        if not state.pending() and state.used <= self._virtual:
+        """Forget a client with nothing pending whose charged work has faded, so the table holds only
+        clients that matter."""
+        if not state.pending() and state.recent(self._now()) < FORGET_BELOW_S:
             self._clients.pop(name, None)
         elif len(self._clients) > 10_000:  # debtors that never came back: forget the idle ones
             for key in [k for k, s in self._clients.items() if not s.pending()]:
