@@ -9,9 +9,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
+import queue
 import re
 import sqlite3
 import threading
+from collections import OrderedDict
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -38,8 +41,12 @@ CREATE TABLE IF NOT EXISTS answers (
     created TEXT NOT NULL
 )
 """
+log = logging.getLogger("advisor.feedback")
+
 # Answers kept for export and feedback context; older ones are forgotten.
 KEEP_ANSWERS = 5000
+RECENT_IN_MEMORY = 256  # the newest answers, also held in memory
+WRITE_BATCH = 200       # answers written in one transaction at most
 COLUMNS = ("id", "answer_id", "rating", "comment", "question", "answer", "created")
 # Control characters (but tab and line feed) can drive the terminal an export is printed to.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -72,6 +79,13 @@ class FeedbackStore:
         with self._db() as db:
             db.execute(SCHEMA)
             db.execute(ANSWERS_SCHEMA)
+        # Answers are kept by a writer thread, in batches, so answering never waits on the disk; the
+        # newest are also held in memory until written, so an export right after an answer finds it.
+        self._pending: queue.Queue = queue.Queue()
+        self._recent: OrderedDict[str, tuple[str, Answer]] = OrderedDict()
+        self._recent_lock = threading.Lock()
+        self._writer = threading.Thread(target=self._write_answers, name="feedback-writer", daemon=True)
+        self._writer.start()
 
     @contextmanager
     def _db(self):
@@ -80,6 +94,9 @@ class FeedbackStore:
             yield self._conn
 
     def close(self) -> None:
+        """Write what is pending, then close the connection."""
+        self._pending.put(None)
+        self._writer.join()
         with self._lock:
             self._conn.close()
 
@@ -104,15 +121,47 @@ class FeedbackStore:
             return db.execute("DELETE FROM feedback WHERE answer_id = ?", (answer_id,)).rowcount
 
     def keep_answer(self, question: str, answer: Answer) -> None:
-        """Keep an answer by its id (the newest `keep_answers` are kept)."""
-        created = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        with self._db() as db:
-            db.execute("INSERT OR REPLACE INTO answers (answer_id, question, body, created) VALUES (?, ?, ?, ?)",
-                       (answer.answer_id, question, answer.model_dump_json(), created))
-            db.execute("DELETE FROM answers WHERE seq <= (SELECT max(seq) FROM answers) - ?", (self.keep_answers,))
+        """Keep an answer by its id (the newest `keep_answers` are kept): in memory now, on disk soon."""
+        with self._recent_lock:
+            self._recent[answer.answer_id] = (question, answer)
+            self._recent.move_to_end(answer.answer_id)
+            while len(self._recent) > min(self.keep_answers, RECENT_IN_MEMORY):
+                self._recent.popitem(last=False)
+        self._pending.put((question, answer))
+
+    def _write_answers(self) -> None:
+        while (first := self._pending.get()) is not None:
+            batch = [first]
+            while len(batch) < WRITE_BATCH:
+                try:
+                    item = self._pending.get_nowait()
+                except queue.Empty:
+                    break
+                if item is None:
+                    self._pending.put(None)  # stop after this batch
+                    break
+                batch.append(item)
+            created = datetime.now(timezone.utc).isoformat(timespec="seconds")
+            try:
+                with self._db() as db:
+                    db.executemany("INSERT OR REPLACE INTO answers (answer_id, question, body, created) "
+                                   "VALUES (?, ?, ?, ?)",
+                                   [(a.answer_id, q, a.model_dump_json(), created) for q, a in batch])
+                    db.execute("DELETE FROM answers WHERE seq <= (SELECT max(seq) FROM answers) - ?",
+                               (self.keep_answers,))
+            except sqlite3.Error:
+                log.exception("could not keep %d answers", len(batch))
+            finally:
+                for _ in batch:
+                    self._pending.task_done()
+        self._pending.task_done()
 
     def answer(self, answer_id: str) -> tuple[str, Answer] | None:
         """The question and the answer kept under `answer_id`, or None when it is unknown or forgotten."""
+        with self._recent_lock:
+            if answer_id in self._recent:
+                return self._recent[answer_id]
+        self._pending.join()  # what was answered before now is on disk
         with self._db() as db:
             row = db.execute("SELECT question, body FROM answers WHERE answer_id = ?", (answer_id,)).fetchone()
         return (row[0], Answer.model_validate_json(row[1])) if row else None
