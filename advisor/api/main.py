@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
@@ -27,6 +28,9 @@ def create_app(settings: Settings | None = None, ui: bool = True) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         from ingest.uploads import clean_uploads
+
+        # the request loop gets the interpreter lock back from the answer thread every this often
+        sys.setswitchinterval(settings.switch_interval_ms / 1000)
 
         clean_uploads(settings)  # files a crash mid-upload left behind
         state.advisors.load()
