@@ -13,7 +13,7 @@ from advisor.model import Citation
 from advisor.index import Index
 from advisor.knowledge import Evidence
 from advisor.passage import Passage
-from advisor.structure import sentence_spans, units
+from advisor.structure import sentences_around
 
 
 class CitationList:
@@ -86,9 +86,4 @@ class CitationList:
 
     @staticmethod
     def _sentences_around(passage: Passage, at: int, end: int) -> tuple[int, int]:
-        spans = [(passage.start + s, passage.start + e) for u in units(passage.text)
-                 for s, e in sentence_spans(passage.text, u.start, u.end)]
-        covering = [(s, e) for s, e in spans if s < end and at < e]
-        if not covering:
-            return at, end
-        return min(s for s, _ in covering), max(e for _, e in covering)
+        return sentences_around(passage.text, passage.start, at, end)

@@ -149,3 +149,13 @@ def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     if sentence_start < end and text[sentence_start:end].strip():
         spans.append((sentence_start, end))
     return spans
+
+
+def sentences_around(text: str, offset: int, at: int, end: int) -> tuple[int, int]:
+    """The sentence(s) of `text` (which starts at `offset` in its document) that hold the document
+    span [at, end), as document offsets; the span itself when no sentence covers it."""
+    spans = [(offset + s, offset + e) for u in units(text) for s, e in sentence_spans(text, u.start, u.end)]
+    covering = [(s, e) for s, e in spans if s < end and at < e]
+    if not covering:
+        return at, end
+    return min(s for s, _ in covering), max(e for _, e in covering)

@@ -13,15 +13,14 @@ from __future__ import annotations
 
 import argparse
 import re
-import tempfile
 from collections import defaultdict
-from pathlib import Path
 
 from advisor.compose import is_filler
 from advisor.model import Answer
 from advisor.package_data import folder
 from advisor.text import detect_language, fold
-from evals.golden import read_jsonl
+from evals.golden import bundled_advisor, read_jsonl
+from evals.limits import out_of_bounds as limits_out_of_bounds, suite_limits
 
 MARKER = re.compile(r"\[\d+\]")
 QUOTED = re.compile(r"[„“\"‘][^„“”\"’]*[”\"’]")
@@ -96,25 +95,13 @@ METRICS = {"gold in quote": gold_in_quote, "fact first": fact_first, "list compl
 
 
 def floors(split: str = "test") -> dict[str, float]:
-    """The per-metric floors of the "all" row (evals/thresholds.toml [suites.answer_types.<split>])."""
-    import tomllib
-
-    path = folder("evals") / "thresholds.toml"
-    table = tomllib.loads(path.read_text(encoding="utf-8")).get("suites", {}).get("answer_types", {}).get(split)
-    if not table or set(table) - set(METRICS):
-        raise KeyError(f"{path}: [suites.answer_types.{split}] needs floors named after the metrics "
-                       f"({', '.join(METRICS)})")
-    return {k: float(v) for k, v in table.items()}
+    """The limits of the "all" row (evals/thresholds.toml [suites.answer_types.<split>])."""
+    return suite_limits("answer_types", split, METRICS)
 
 
 def out_of_bounds(row: dict[str, float | None], limits: dict[str, float]) -> list[str]:
     """The metrics of `row` below their floor (filler rate: above its ceiling)."""
-    failing = []
-    for name, limit in limits.items():
-        value = row.get(name)
-        if value is None or (value > limit if name == "filler rate" else value < limit):
-            failing.append(f"{name}: {value} (limit {limit})")
-    return failing
+    return limits_out_of_bounds(row, limits, ceilings={"filler rate"})
 
 
 def load(split: str | None) -> list[dict]:
@@ -140,19 +127,12 @@ def table(items: list[dict], answers: list[Answer]) -> dict[str, dict[str, float
 
 
 def main(argv=None) -> None:
-    from advisor.config import BUNDLED_CORPUS, load_settings
-    from advisor.core import Advisor
-    from ingest.pipeline import ingest
-
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=["dev", "test", "holdout"], default=None)
     parser.add_argument("--show", action="store_true", help="print each question with its first statement")
     args = parser.parse_args(argv)
     items = load(args.split)
-    with tempfile.TemporaryDirectory() as tmp:
-        settings = load_settings(data_dir=Path(tmp) / "data")
-        ingest([BUNDLED_CORPUS], settings)
-        advisor = Advisor(settings)
+    with bundled_advisor() as advisor:
         answers = [advisor.ask(i["question"]) for i in items]
     if args.show:
         for item, answer in zip(items, answers):

@@ -14,14 +14,12 @@ is the share of cases that pass.
 from __future__ import annotations
 
 import argparse
-import tempfile
-import tomllib
 from collections import defaultdict
-from pathlib import Path
 
 from advisor.model import Answer
 from advisor.package_data import folder
-from evals.golden import read_jsonl
+from evals.golden import bundled_advisor, read_jsonl
+from evals.limits import suite_limits
 
 CONTRACT_FIELDS = ("product_group", "value_eur", "duration_months")
 KINDS = ("continuation", "topic_change", "contract_change", "english_follow_up", "refusal_then_in_scope",
@@ -128,12 +126,7 @@ def table(cases: list[dict], answers: list[Answer]) -> dict[str, dict[str, float
 
 def floor(split: str = "test") -> float:
     """The conversation score the split must reach (evals/thresholds.toml [suites.conversations.<split>])."""
-    path = folder("evals") / "thresholds.toml"
-    table = tomllib.loads(path.read_text(encoding="utf-8")).get("suites", {}).get("conversations", {})
-    if "conversation_score" not in table.get(split, {}):
-        raise KeyError(f"{path}: no [suites.conversations.{split}] conversation_score; add one "
-                       "(the score the split reaches now)")
-    return float(table[split]["conversation_score"])
+    return suite_limits("conversations", split, ("conversation_score",))["conversation_score"]
 
 
 def load(split: str | None) -> list[dict]:
@@ -152,19 +145,12 @@ def run(advisor, case: dict) -> Answer:
 
 
 def main(argv=None) -> None:
-    from advisor.config import BUNDLED_CORPUS, load_settings
-    from advisor.core import Advisor
-    from ingest.pipeline import ingest
-
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=["dev", "test"], default=None)
     parser.add_argument("--show", action="store_true", help="print each failing case with what went wrong")
     args = parser.parse_args(argv)
     cases = load(args.split)
-    with tempfile.TemporaryDirectory() as tmp:
-        settings = load_settings(data_dir=Path(tmp) / "data")
-        ingest([BUNDLED_CORPUS], settings)
-        advisor = Advisor(settings)
+    with bundled_advisor() as advisor:
         answers = [run(advisor, c) for c in cases]
     if args.show:
         for case, answer in zip(cases, answers):

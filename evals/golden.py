@@ -11,6 +11,8 @@ contain).
 from __future__ import annotations
 
 import json
+import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -79,3 +81,16 @@ def load(path: Path | None = None, split: str | None = None, suite: str | list[s
         raise ValueError(f"duplicate golden ids: {sorted(duplicates)}")
     suites = {suite} if isinstance(suite, str) else set(suite or ())
     return [i for i in items if (split is None or i.split == split) and (not suites or i.suite in suites)]
+
+
+@contextmanager
+def bundled_advisor():
+    """An advisor over the bundled corpus, ingested into a temporary data folder for the run."""
+    from advisor.config import BUNDLED_CORPUS, load_settings
+    from advisor.core import Advisor
+    from ingest.pipeline import ingest
+
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = load_settings(data_dir=Path(tmp) / "data")
+        ingest([BUNDLED_CORPUS], settings)
+        yield Advisor(settings)

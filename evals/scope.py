@@ -13,13 +13,11 @@ pure: they take the items and their answers.
 from __future__ import annotations
 
 import argparse
-import tempfile
-import tomllib
-from pathlib import Path
 
 from advisor.model import Answer
 from advisor.package_data import folder
-from evals.golden import read_jsonl
+from evals.golden import bundled_advisor, read_jsonl
+from evals.limits import out_of_bounds as limits_out_of_bounds, suite_limits
 
 REFUSE_KINDS = ("general_knowledge", "other_legal_domain", "near_domain")
 ANSWER_KINDS = ("in_scope", "mixed")
@@ -75,20 +73,11 @@ def table(items: list[dict], answers: list[Answer]) -> dict[str, dict[str, float
 def floors(split: str = "test") -> dict[str, float]:
     """The limits of the "all" row (evals/thresholds.toml [suites.scope.<split>]); the false refusal
     rate is a ceiling, the others floors."""
-    path = folder("evals") / "thresholds.toml"
-    limits = tomllib.loads(path.read_text(encoding="utf-8")).get("suites", {}).get("scope", {}).get(split)
-    if not limits or set(limits) - set(METRICS):
-        raise KeyError(f"{path}: [suites.scope.{split}] needs limits named after the metrics ({', '.join(METRICS)})")
-    return {k: float(v) for k, v in limits.items()}
+    return suite_limits("scope", split, METRICS)
 
 
 def out_of_bounds(row: dict[str, float | None], limits: dict[str, float]) -> list[str]:
-    failing = []
-    for name, limit in limits.items():
-        value = row.get(name)
-        if value is None or (value > limit if name == "false refusal rate" else value < limit):
-            failing.append(f"{name}: {value} (limit {limit})")
-    return failing
+    return limits_out_of_bounds(row, limits, ceilings={"false refusal rate"})
 
 
 def load(split: str | None) -> list[dict]:
@@ -151,10 +140,6 @@ def calibrate(advisor, split: str = "dev") -> dict[str, float]:
 
 
 def main(argv=None) -> None:
-    from advisor.config import BUNDLED_CORPUS, load_settings
-    from advisor.core import Advisor
-    from ingest.pipeline import ingest
-
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=["dev", "test"], default=None)
     parser.add_argument("--show", action="store_true", help="print each question the advisor got wrong")
@@ -162,10 +147,7 @@ def main(argv=None) -> None:
                         help="fit the weights of advisor/resources/scope.toml on this split (dev) and print them")
     args = parser.parse_args(argv)
     items = load(args.split)
-    with tempfile.TemporaryDirectory() as tmp:
-        settings = load_settings(data_dir=Path(tmp) / "data")
-        ingest([BUNDLED_CORPUS], settings)
-        advisor = Advisor(settings)
+    with bundled_advisor() as advisor:
         if args.calibrate:
             if args.split != "dev":
                 parser.error("calibrate on the dev split only (--split dev): the test split measures the result")

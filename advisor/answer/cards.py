@@ -29,7 +29,7 @@ from advisor.model import Citation
 from advisor.package_data import read_text
 from advisor.passage import Passage
 from advisor.phrases import render
-from advisor.structure import sentence_spans, units
+from advisor.structure import sentences_around
 from advisor.text import LANGUAGES, stem, stopwords, words
 
 FILE = "concept_cards.toml"
@@ -221,12 +221,7 @@ class Located:
 
 
 def _sentences_around(passage: Passage, at: int, end: int) -> tuple[int, int]:
-    spans = [(passage.start + s, passage.start + e) for u in units(passage.text)
-             for s, e in sentence_spans(passage.text, u.start, u.end)]
-    covering = [(s, e) for s, e in spans if s < end and at < e]
-    if not covering:
-        return at, end
-    return min(s for s, _ in covering), max(e for _, e in covering)
+    return sentences_around(passage.text, passage.start, at, end)
 
 
 class BoundCards:
