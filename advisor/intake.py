@@ -20,7 +20,7 @@ from advisor import model
 from advisor.answer.analysis import Analysis
 from advisor.knowledge import Knowledge, knowledge
 from advisor.product_groups import recognise
-from advisor.text import clipped, fold
+from advisor.text import clipped
 
 _MULTIPLIERS = {"k": 1_000, "duizend": 1_000, "dzd": 1_000, "mio": 1_000_000, "miljoen": 1_000_000,
                 "million": 1_000_000, "m": 1_000_000, "mln": 1_000_000, "miljard": 1_000_000_000}

@@ -94,3 +94,22 @@ def admin_server(data_dir):
     with running_server(data_dir, ADVISOR_ADMIN_API_KEY=ADMIN_KEY, ADVISOR_RATE_LIMIT_PER_MINUTE="0") as base:
         yield base
 
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium, headless, driven by Playwright (never `playwright install`); the tests
+    that need it skip where it is not installed (.ci/run installs it)."""
+    if not CHROMIUM.exists():
+        pytest.skip("Debian chromium is not installed (.ci/run installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=[
+            "--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"])
+        yield launched
+        launched.close()

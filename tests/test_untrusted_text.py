@@ -11,7 +11,6 @@ import re
 import shutil
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import httpx
 import pytest
@@ -21,7 +20,6 @@ from advisor.feedback import FeedbackStore
 from ingest.pipeline import ingest
 from tests.server import running_server
 
-CHROMIUM = Path("/usr/bin/chromium")
 QUESTION = "Wat zegt de zebrafietsregeling voor maatwerkbedrijven?"
 
 
@@ -84,20 +82,6 @@ def test_openai_compatible_output_escapes_document_markup(site, pixel):
         "model": "social-procurement-advisor", "stream": True, "messages": [{"role": "user", "content": QUESTION}]})
     text = streamed.text.split('"advisor"')[0]
     assert "\\\\<img" in text and not re.search(r"(?<!\\\\)<img", text)  # JSON doubles the backslash
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.skip("Debian chromium is not installed (.ci/run installs it)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=[
-            "--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"])
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")
