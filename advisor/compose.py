@@ -30,6 +30,7 @@ from advisor.structure import LIST_ITEM, heading_level, sentence_spans, units
 MIN_SENTENCE_WORDS = 4
 LOCAL_SHRINK = 0.5  # how much a concept met by every candidate sentence loses of its weight
 SELECT_SHARE = 0.7  # a further statement meets at least this share of the best one's score
+ANSWERED_SHARE = 0.9  # a sentence right after a question in the source takes this share of its score
 
 
 @lru_cache(maxsize=1)
@@ -110,8 +111,15 @@ def score_sentences(sentences: list[Sentence], found: list[Concept]) -> None:
         met = sum(local[c.word] for c in found if c.terms & terms)
         folded = " ".join(words(s.clean))
         s.score = met / total + 0.15 * sum(p in folded for p in phrases) + 0.08 / s.hit_rank
+    for s, nxt in zip(sentences, sentences[1:]):
         if s.clean.endswith("?"):
-            s.score *= 0.5  # a question in the source rarely answers one
+            # a question in the source rarely answers one; the sentence right after it does
+            # ('Staat de dienst niet in het overzicht? Aarzel dan niet om …')
+            if nxt.passage.id == s.passage.id and nxt.start - s.end < 5:
+                nxt.score = max(nxt.score, ANSWERED_SHARE * s.score)
+            s.score *= 0.5
+    if sentences and sentences[-1].clean.endswith("?"):
+        sentences[-1].score *= 0.5
 
 
 _LEANS_BACK = re.compile(r"^(?:Dit|Dat|Deze|Die|Zo|Hierbij|Daarom|Daarvoor|Ook|This|That|These|Those|So)\b")
@@ -196,7 +204,8 @@ DEFINING_BONUS = 0.2    # a definition answer's sentence that says what somethin
 STEP_PASSAGES = 2       # passages without a step title that a list of steps is followed through
 SIDE_FLOOR = 0.3        # a comparison side's best sentence meets at least this share of the side
 SIDE_CITATIONS = 2      # a side's card is used when its anchors are at most this many quotes
-RUN_ON_SENTENCES = 2    # sentences after one that announces a list ('diverse contracten')
+RUN_ON_SENTENCES = 2    # sentences after one that announces a list ('diverse contracten') or a step
+STEPWISE = {"procedure", "reason"}  # answers whose best sentence runs on into the ones after it
 
 
 @dataclass
@@ -429,11 +438,13 @@ def _generic(sentences: list[Sentence], max_passages: int, texts) -> list[Statem
     return [Statement(r[0].passage, r[0].start, r[-1].end, [" ".join(s.clean for s in r)]) for r in runs]
 
 
-def _run_on(st: Statement, sentences: list[Sentence], doc: str) -> Statement:
-    """A statement that announces a list, with the sentences that directly follow it."""
+def _run_on(st: Statement, sentences: list[Sentence], doc: str, paragraph: bool = False) -> Statement:
+    """A statement that announces a list, with the sentences that directly follow it; with
+    `paragraph`, only those of its own paragraph."""
     after, end = [], st.end
     for s in sorted((s for s in sentences if s.passage.id == st.passage.id and s.start >= st.end), key=lambda s: s.start):
-        if len(after) == RUN_ON_SENTENCES or doc[end:s.start].strip():
+        between = doc[end:s.start]
+        if len(after) == RUN_ON_SENTENCES or between.strip() or paragraph and between.count("\n") > 1:
             break
         after.append(s)
         end = s.end
@@ -552,8 +563,10 @@ def compose(hits: list[Hit], found: list[Concept], language: str, texts, max_pas
     elif kind == "list":
         typed = list_statements(hits, found, analysis.head, language, texts, following, floor)
     generic = _generic(sentences, max_passages, texts)
-    if kind == "list" and not typed and generic and lists.announces(generic[0].lines[0]):
-        generic[0] = _run_on(generic[0], sentences, texts(generic[0].passage.doc_id))
+    if generic and (kind in STEPWISE or kind == "list" and not typed and lists.announces(generic[0].lines[0])):
+        # a list announced but not given, or the way to go about something: the sentences that follow carry it
+        generic[0] = _run_on(generic[0], sentences, texts(generic[0].passage.doc_id), paragraph=kind in STEPWISE)
+        generic[1:] = [g for g in generic[1:] if not _overlaps(g, generic[0])]
     generic = [g for g in generic
                if not any(g.passage.doc_id == t.passage.doc_id and g.start < t.end and t.start < g.end for t in typed)]
     carded = list(card.citations) if card else []

@@ -176,3 +176,37 @@ def test_a_list_named_by_a_synonym_of_the_askers_word(advisor):
     result = advisor.ask("Welke gemeenten keurden het regionaal kader duurzaam aankopen goed?")
     lines = result.answer.splitlines()
     assert "De bronnen noemen er 10: [1]" in lines and "- Zuienkerke [1]" in lines
+
+
+FAQ_TEXT = ("Zo werkt het overzicht. Staat jouw dienst niet in het overzicht van de regio? Neem dan gewoon contact "
+            "op met een paar ondernemingen. Ook zeer specifieke vragen zijn welkom bij hen.\n\nHet overzicht van de "
+            "regio wordt elk jaar bijgewerkt.")
+
+
+def _faq_answer(kind: str):
+    from advisor.answer.analysis import Analysis
+    from advisor.compose import compose
+    from advisor.concepts import Concept
+    from advisor.passage import Passage
+    from advisor.retrieval import Hit
+    from advisor.text import stem
+
+    passage = Passage(id="p1", doc_id="d1", title="Gids", start=0, end=len(FAQ_TEXT), text=FAQ_TEXT, index_text=FAQ_TEXT)
+    found = [Concept(w, frozenset({stem(w, "nl")}), 1.0) for w in ("dienst", "overzicht", "regio")]
+    analysis = Analysis(type=kind, focus=()) if kind else None
+    return compose([Hit(passage, 1.0)], found, "nl", lambda doc_id: FAQ_TEXT, 4, analysis)
+
+
+def test_a_question_in_the_source_is_answered_by_the_sentence_after_it():
+    answer = _faq_answer("")
+    first = next(line for line in answer.answer.splitlines() if line.startswith("- "))
+    assert "Neem dan gewoon contact op" in first  # not the question itself, nor the sentence sharing more words
+    assert all(c.quote.strip().endswith(".") for c in answer.citations)
+
+
+def test_a_procedure_answer_runs_on_into_the_sentences_after_its_best_one():
+    plain, stepwise = _faq_answer(""), _faq_answer("procedure")
+    assert "Ook zeer specifieke vragen" not in plain.answer.splitlines()[2]
+    lead = stepwise.citations[0]
+    assert "Neem dan gewoon contact op" in lead.quote and "Ook zeer specifieke vragen" in lead.quote
+    assert stepwise.answer.count("[1]") == 1  # one statement, one quote that holds all of it
