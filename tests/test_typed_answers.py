@@ -210,3 +210,38 @@ def test_a_procedure_answer_runs_on_into_the_sentences_after_its_best_one():
     lead = stepwise.citations[0]
     assert "Neem dan gewoon contact op" in lead.quote and "Ook zeer specifieke vragen" in lead.quote
     assert stepwise.answer.count("[1]") == 1  # one statement, one quote that holds all of it
+
+
+WIDE_TABLE = """AMBITIE Y.2: We doen iets anders
+
+# HOOFDSTUK
+
+PRIORITAIRE GROEPEN
+
+EN WAARDEN
+
+Naam groep Waarden
+
+1 Eerste groep Voor alle opdrachten
+onder de drempel:
+
+Een stijging van het volume
+
+met een derde
+
+(nulmeting)
+
+Voor alle opdrachten boven de drempel:
+
+een menu
+
+2 Tweede groep
+
+3 Derde groep
+"""
+
+
+def test_a_table_whose_first_row_carries_a_long_other_column_is_one_list_judged_by_its_caption():
+    [found] = lists.structured(WIDE_TABLE)
+    assert [i.text.split()[0] for i in found.items] == ["Eerste", "Tweede", "Derde"]
+    assert "AMBITIE Y.2" in found.context  # the ambition named above the table's heading block

@@ -24,8 +24,10 @@ MIN_ITEMS = 3
 MAX_ITEMS = 40
 MAX_ITEM_WORDS = 40
 INLINE_ITEM_WORDS = 8          # an item inside a sentence is a short phrase
-CONTEXT_UNITS = 3              # units before a list that say what it lists
-GAP_UNITS = 5                  # text between numbered rows (a table's other columns) skipped
+CONTEXT_UNITS = 6              # units before a list that say what it lists
+GAP_UNITS = 10                 # text between numbered rows (a table's other columns) skipped
+CODE_GAP_UNITS = 5             # text between coded objectives skipped
+TRAILING_UNITS = 2             # units after a table that may be its caption (a PDF puts it under)
 _NUMBER = re.compile(r"^(\d{1,2})[.)]?\s")
 _MARK = re.compile(r"^(?:[•\-–*·▪◦]|\d{1,2}[.)]?)\s+")
 _LAST_JOIN = re.compile(r"\s(?:en|and|of|or)\s")
@@ -101,7 +103,8 @@ def structured(text: str) -> list[Enumeration]:
         if len(items) >= MIN_ITEMS - (1 if lead is not None and lead.clean.endswith(":") else 0) \
                 and all(len(it.text.split()) <= MAX_ITEM_WORDS for it in items):
             last = us[rows[-1]]
-            context = " ".join(u.clean for u in us[max(0, i - CONTEXT_UNITS):i])
+            after = us[rows[-1] + 1:rows[-1] + 1 + TRAILING_UNITS] if numbered else []
+            context = " ".join(u.clean for u in [*us[max(0, i - CONTEXT_UNITS):i], *after])
             found.append(Enumeration(lead, items, (lead or unit).start, last.end,
                                      complete=rows[-1] + 1 < len(us), context=context))
         i = rows[-1] + 1
@@ -264,7 +267,7 @@ def coded(text: str) -> list[Enumeration]:
             i += 1
             continue
         prefix, rows, gap, j = m.group(1, 2), [i], 0, i + 1
-        while j < len(us) and gap <= GAP_UNITS:
+        while j < len(us) and gap <= CODE_GAP_UNITS:
             n = _CODE.match(us[j].clean)
             if n and n.group(1, 2) == prefix:
                 rows.append(j)
