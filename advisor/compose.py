@@ -258,9 +258,19 @@ def _gap(value, position: tuple[int, int], clean: str) -> int:
     return len(clean[a:b].split()) if a < b else 0
 
 
-def _best_value(found_values, clean: str, found: list[Concept]):
-    """Of the values in a sentence, the one nearest a word of the question, and its gap in words."""
-    positions = _question_positions(clean, found)
+def _synonym_positions(clean: str, head: str) -> list[tuple[int, int]]:
+    """Where a synonym the sources use for a word of `head` stands in a sentence ('municipalities'
+    → 'lokale besturen')."""
+    table = _synonyms()
+    alternatives = {alt for w in words(head) for alt in table.get(w, ())}
+    return [(m.start(), m.end()) for alt in alternatives
+            for m in re.finditer(rf"\b{re.escape(alt)}\b", clean, re.IGNORECASE)]
+
+
+def _best_value(found_values, clean: str, found: list[Concept], head: str = ""):
+    """Of the values in a sentence, the one nearest a word of the question (or of a synonym of
+    what it counts), and its gap in words."""
+    positions = _question_positions(clean, found) + _synonym_positions(clean, head)
     if not positions:
         return found_values[0], None
     gaps = [(min(_gap(v, p, clean) for p in positions), i) for i, v in enumerate(found_values)]
@@ -269,13 +279,15 @@ def _best_value(found_values, clean: str, found: list[Concept]):
 
 
 def fact_statement(hits: list[Hit], found: list[Concept], kind: str, language: str, texts,
-                   floor: float) -> Statement | None:
+                   floor: float, head: str = "") -> Statement | None:
     """The sentence of the retrieved passages that holds a value of the asked kind and best meets
     the question, quoted with the lines of its block that belong to it; its lead names the value.
 
     A sentence is judged by itself, by the lead-in lines of its block ('Voor alle vragen:' before a
     name and an e-mail address) and, less, by its passage; a value right next to a word of the
-    question ('26 aankoopdoelstellingen', 'de stad Roeselare') counts extra."""
+    question ('26 aankoopdoelstellingen', 'de stad Roeselare') counts extra; when the question
+    names what it counts or measures (`head`: 'hoeveel aankoopdoelstellingen'), only next to those."""
+    near = [c for c in found if c.word in set(words(head))] or found
     best = None
     for rank, hit in enumerate(hits, start=1):
         deadline.check()
@@ -289,7 +301,7 @@ def fact_statement(hits: list[Hit], found: list[Concept], kind: str, language: s
             lead_ins = [x.clean for x, b in listed[max(0, i - LEAD_IN_LINES):i] if b == block]
             score = max([_text_score(s.clean, found), around,
                          *(FACT_CONTEXT * _text_score(t, found) for t in lead_ins)])
-            value, gap = _best_value(found_values, s.clean, found)
+            value, gap = _best_value(found_values, s.clean, near, head)
             if gap is not None and gap <= ADJACENT_WORDS:
                 score += ADJACENT_BONUS * (2 if gap < 0 else 1)
             score += 0.08 / rank
@@ -558,7 +570,7 @@ def compose(hits: list[Hit], found: list[Concept], language: str, texts, max_pas
     floor = max(0.1, TYPED_FLOOR * top)
     typed: list[Statement] = []
     if kind == "fact" and analysis.value_kind:
-        fact = fact_statement(hits, found, analysis.value_kind, language, texts, floor)
+        fact = fact_statement(hits, found, analysis.value_kind, language, texts, floor, analysis.head)
         typed = [fact] if fact else []
     elif kind == "list":
         typed = list_statements(hits, found, analysis.head, language, texts, following, floor)

@@ -245,3 +245,14 @@ def test_a_table_whose_first_row_carries_a_long_other_column_is_one_list_judged_
     [found] = lists.structured(WIDE_TABLE)
     assert [i.text.split()[0] for i in found.items] == ["Eerste", "Tweede", "Derde"]
     assert "AMBITIE Y.2" in found.context  # the ambition named above the table's heading block
+
+
+def test_a_count_question_names_what_it_counts_and_a_unit_names_nothing():
+    assert analyse("Hoeveel aankoopdoelstellingen telt het kader?").head.startswith("aankoopdoelstellingen")
+    assert analyse("Met hoeveel procent moet de vloot zuiniger worden?").head == ""
+
+
+def test_a_count_is_the_number_next_to_what_is_counted_not_a_year(advisor):
+    result = advisor.ask("How many local governments in the Bruges region signed up to the framework?")
+    first = _statements(result)[0]
+    assert first.startswith("The number the sources give: 10 [1]"), first

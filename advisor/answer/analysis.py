@@ -40,6 +40,7 @@ class _Cues:
     wrappers: tuple[re.Pattern, ...]
     backoff: tuple[tuple[re.Pattern, str], ...]
     heads: tuple[re.Pattern, ...]
+    fact_heads: tuple[re.Pattern, ...]
 
 
 # A wildcard or character class repeated without bound ('.*', '[^?]+'): two of them in one pattern
@@ -76,7 +77,7 @@ def load_cues(text: str | None = None) -> _Cues:
     order = tuple(data.get("order", ()))
     if sorted(order) != sorted(TYPES):
         raise ConfigError(f"{SOURCE}: order must list each of {', '.join(TYPES)} once, got {list(order)}")
-    known = {*TYPES, "order", "value_kinds", "comparison_sides", "focus", "backoff", "list_head"}
+    known = {*TYPES, "order", "value_kinds", "comparison_sides", "focus", "backoff", "list_head", "fact_head"}
     if set(data) - known:
         raise ConfigError(f"{SOURCE}: unknown sections {sorted(set(data) - known)}; known: {sorted(known)}")
     values = data.get("value_kinds", {})
@@ -96,7 +97,8 @@ def load_cues(text: str | None = None) -> _Cues:
                  frozenset(data.get("focus", {}).get("drop", ())),
                  _compile("backoff.wrappers", backoff.get("wrappers")),
                  tuple(zip(_compile("backoff.rules", [r[0] for r in rules]), (r[1] for r in rules))),
-                 _named("list_head", data.get("list_head", {}).get("patterns"), "head"))
+                 _named("list_head", data.get("list_head", {}).get("patterns"), "head"),
+                 _named("fact_head", data.get("fact_head", {}).get("patterns"), "head"))
 
 
 def _named(section: str, patterns, group: str) -> tuple[re.Pattern, ...]:
@@ -143,7 +145,7 @@ def analyse(question: str) -> Analysis:
     if kind == "fact":
         value = next((k for k in c.value_order if any(p.search(text) for p in c.values[k])), None)
     head = ""
-    if kind == "list":
-        m = next((m for p in c.heads if (m := p.search(text))), None)
+    if kind in ("list", "fact"):
+        m = next((m for p in (c.heads if kind == "list" else c.fact_heads) if (m := p.search(text))), None)
         head = _focus(m.group("head"), c) if m else ""
     return Analysis(kind, focus, value, head)
