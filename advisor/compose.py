@@ -95,11 +95,19 @@ def _sentence_terms(text: str) -> set[str]:
     return {stem(w, lang) for w in words for lang in LANGUAGES}
 
 
+@lru_cache(maxsize=64)
+def _title_terms(title: str) -> frozenset[str]:
+    """The terms of a document's title, met by every sentence of the document."""
+    return frozenset(_sentence_terms(title))
+
+
 def score_sentences(sentences: list[Sentence], found: list[Concept]) -> None:
     """Share of the question's concepts a sentence meets, plus a little for adjacent question
     words it repeats as a phrase ('social return') and for the rank of its passage."""
     phrases = [f"{a.word} {b.word}" for a, b in zip(found, found[1:])]
-    all_terms = [_sentence_terms(s.clean) for s in sentences]
+    # a word of the document's title ('het regionaal kader') says which source is asked about, not
+    # what: every sentence of that source meets it, so it tells them apart by nothing
+    all_terms = [_sentence_terms(s.clean) | _title_terms(s.passage.title) for s in sentences]
     n = len(sentences)
     # a concept that most candidate sentences meet ('kader' in a question about the framework) tells
     # them apart less than one few meet: its weight shrinks with its share of the candidates
@@ -221,9 +229,9 @@ class Statement:
     lead: str | None = None
 
 
-def _text_score(text: str, found: list[Concept]) -> float:
+def _text_score(text: str, found: list[Concept], title: str = "") -> float:
     total = sum(c.weight for c in found) or 1.0
-    terms = _sentence_terms(text)
+    terms = _sentence_terms(text) | _title_terms(title)
     return sum(c.weight for c in found if c.terms & terms) / total
 
 
@@ -299,8 +307,9 @@ def fact_statement(hits: list[Hit], found: list[Concept], kind: str, language: s
             if not found_values:
                 continue
             lead_ins = [x.clean for x, b in listed[max(0, i - LEAD_IN_LINES):i] if b == block]
-            score = max([_text_score(s.clean, found), around,
-                         *(FACT_CONTEXT * _text_score(t, found) for t in lead_ins)])
+            title = hit.passage.title
+            score = max([_text_score(s.clean, found, title), around,
+                         *(FACT_CONTEXT * _text_score(t, found, title) for t in lead_ins)])
             value, gap = _best_value(found_values, s.clean, near, head)
             if gap is not None and gap <= ADJACENT_WORDS:
                 score += ADJACENT_BONUS * (2 if gap < 0 else 1)
@@ -417,9 +426,10 @@ def list_statements(hits: list[Hit], found: list[Concept], head: str, language: 
         for context, intro, segments in _enumerations(hit.passage, following):
             items = " ".join(it.text for _, its, _, _ in segments for it in its)
             # the words right before a list say what it lists; the lines before them, less
-            score = max(_text_score(f"{hit.passage.section} {intro}", found),
-                        CONTEXT_SHARE * _text_score(f"{hit.passage.section} {context}", found),
-                        ITEMS_SHARE * _text_score(items, found))
+            title = hit.passage.title
+            score = max(_text_score(f"{hit.passage.section} {intro}", found, title),
+                        CONTEXT_SHARE * _text_score(f"{hit.passage.section} {context}", found, title),
+                        ITEMS_SHARE * _text_score(items, found, title))
             score += HEAD_BONUS * _head_met(intro, heads, head) + 0.08 / rank
             if best is None or score > best[0]:
                 best = (score, segments)

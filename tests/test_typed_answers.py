@@ -256,3 +256,26 @@ def test_a_count_is_the_number_next_to_what_is_counted_not_a_year(advisor):
     result = advisor.ask("How many local governments in the Bruges region signed up to the framework?")
     first = _statements(result)[0]
     assert first.startswith("The number the sources give: 10 [1]"), first
+
+
+def test_an_item_after_a_double_space_keeps_its_first_letter():
+    sentence = "De besturen (Beernem, Brugge,  Damme en Jabbeke) keurden het goed."
+    items = lists.inline(sentence)
+    assert [i.text for i in items] == ["Beernem", "Brugge", "Damme", "Jabbeke"]
+    assert all(sentence[i.start:i.end] == i.text for i in items)
+
+
+def test_the_words_of_a_documents_title_do_not_pick_its_sentences():
+    from advisor.compose import compose
+    from advisor.concepts import Concept
+    from advisor.passage import Passage
+    from advisor.retrieval import Hit
+    from advisor.text import stem
+
+    text = ("Het regionaal kader werd eind vorig jaar door de besturen goedgekeurd. "
+            "Aankopers zijn de personen die opdrachten in de markt plaatsen.")
+    passage = Passage(id="p1", doc_id="d1", title="Regionaal kader duurzaam aankopen", start=0, end=len(text),
+                      text=text, index_text=text)
+    found = [Concept(w, frozenset({stem(w, "nl")}), 1.0) for w in ("regionaal", "kader", "aankopers")]
+    answer = compose([Hit(passage, 1.0)], found, "nl", lambda doc_id: text, 1)
+    assert "Aankopers zijn de personen" in answer.citations[0].quote

@@ -137,6 +137,7 @@ def inline(sentence: str, offset: int = 0) -> list[Item]:
         for phrase in phrases:
             at = sentence.index(phrase, cursor)
             cursor = at + len(phrase)
+            at += len(phrase) - len(phrase.lstrip())  # 'Brugge,  Damme': the item starts at its first letter
             clean = phrase.strip().rstrip(".;")
             items.append(Item(offset + at, offset + at + len(clean), " ".join(clean.split())))
         return items
