@@ -575,7 +575,7 @@ def compose(hits: list[Hit], found: list[Concept], language: str, texts, max_pas
                 s.score += DEFINING_BONUS
     compared = compare(sides, sentences, language, texts, max_passages) if kind == "comparison" and sides else None
     if compared is not None:
-        return _glossed(compared, language)
+        return _glossed(compared, language, found)
     top = max((s.score for s in sentences), default=0.0)
     floor = max(0.1, TYPED_FLOOR * top)
     typed: list[Statement] = []
@@ -601,13 +601,15 @@ def compose(hits: list[Hit], found: list[Concept], language: str, texts, max_pas
     shown, cited = _render(statements, len(carded) + 1, language, texts)  # at most ADVISOR_MAX_CITATIONS quotes (a whole list may need more)
     citations, lines = [*carded, *cited], [*(card.lines if card else []), *shown]
     intro = render("answer", language, f"intro_{kind}" if kind in TYPED_INTROS else "intro")
-    return _glossed(Composition(intro + "\n\n" + "\n".join(lines), citations), language)
+    return _glossed(Composition(intro + "\n\n" + "\n".join(lines), citations), language, found)
 
 
-def _glossed(composition: Composition, language: str) -> Composition:
-    """An English answer closes with the glossary's English for the Dutch terms of its quotes."""
+def _glossed(composition: Composition, language: str, found: list[Concept] = ()) -> Composition:
+    """An English answer closes with the glossary's English for the Dutch terms of its quotes, the
+    terms the question asks about first."""
     citations, text = composition.citations, composition.answer
-    terms = gloss(" ".join(c.quote for c in citations)) if language == "en" else []
+    asked = frozenset(c.word for c in found)
+    terms = gloss(" ".join(c.quote for c in citations), asked=asked) if language == "en" else []
     if terms:
         text += "\n\n" + render("answer", language, "terms", terms="; ".join(f"“{nl}” = {en}" for nl, en in terms))
     return Composition(text, citations)

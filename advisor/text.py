@@ -134,8 +134,9 @@ def dutch_glossary() -> dict[tuple[str, ...], str]:
     return out
 
 
-def gloss(text: str, most: int = 6) -> list[tuple[str, str]]:
-    """(Dutch term, English) for the glossary terms `text` contains, two-word terms first, each once."""
+def gloss(text: str, most: int = 6, asked: frozenset[str] = frozenset()) -> list[tuple[str, str]]:
+    """(Dutch term, English) for the glossary terms `text` contains, each once: those whose English
+    is among the `asked` words (the question's) first, then two-word terms, then the rest."""
     tokens = words(text)
     table, found, used = dutch_glossary(), {}, set()
     for i, pair in enumerate(zip(tokens, tokens[1:])):
@@ -151,6 +152,7 @@ def gloss(text: str, most: int = 6) -> list[tuple[str, str]]:
         if en not in english_seen:
             english_seen.add(en)
             out.append((" ".join(term), en))
+    out.sort(key=lambda pair: not set(words(pair[1])) & asked)  # stable: the order above otherwise
     return out[:most]
 
 
