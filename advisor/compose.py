@@ -101,13 +101,26 @@ def _title_terms(title: str) -> frozenset[str]:
     return frozenset(_sentence_terms(title))
 
 
-def score_sentences(sentences: list[Sentence], found: list[Concept]) -> None:
+RUNNING_LINE_WORDS = 3  # a line of at least this many words that stands twice in a document…
+
+
+@lru_cache(maxsize=512)
+def _running_terms(passage: Passage, doc_text: str) -> frozenset[str]:
+    """…is a running header or footer ('AMBITIE S.1: We streven naar …' on every page of that
+    ambition): it names what the page is about, so every sentence of the passage meets its terms."""
+    lines = {u.clean for u in units(passage.text) if len(u.clean.split()) >= RUNNING_LINE_WORDS}
+    running = [line for line in lines if doc_text.count(line) > 1]
+    return frozenset(_sentence_terms(" ".join(running)))
+
+
+def score_sentences(sentences: list[Sentence], found: list[Concept], texts=None) -> None:
     """Share of the question's concepts a sentence meets, plus a little for adjacent question
     words it repeats as a phrase ('social return') and for the rank of its passage."""
     phrases = [f"{a.word} {b.word}" for a, b in zip(found, found[1:])]
     # a word of the document's title ('het regionaal kader') says which source is asked about, not
     # what: every sentence of that source meets it, so it tells them apart by nothing
-    all_terms = [_sentence_terms(s.clean) | _title_terms(s.passage.title) for s in sentences]
+    all_terms = [_sentence_terms(s.clean) | _title_terms(s.passage.title)
+                 | (_running_terms(s.passage, texts(s.passage.doc_id)) if texts else frozenset()) for s in sentences]
     n = len(sentences)
     # a concept that most candidate sentences meet ('kader' in a question about the framework) tells
     # them apart less than one few meet: its weight shrinks with its share of the candidates
@@ -206,6 +219,7 @@ ADJACENT_WORDS = 1      # a value at most this many words from a question word�
 ADJACENT_BONUS = 0.25   # …counts this much extra
 HEAD_WORDS = 12         # the words before a list that may name what it lists…
 HEAD_BONUS = 0.3        # …and what naming it counts
+ANNOUNCED_BONUS = 0.3   # a list whose lead-in announces as many of the asked things as it holds
 CONTEXT_SHARE = 0.7     # a list is judged by its lead-in, and by this share of the lines before it
 ITEMS_SHARE = 0.5       # …or by this share of its items
 DEFINING_BONUS = 0.2    # a definition answer's sentence that says what something is
@@ -352,10 +366,11 @@ def _continue(e: lists.Enumeration, passage: Passage, following) -> list[tuple[P
             passed += not items
             if not items and passed <= STEP_PASSAGES:
                 continue
-        else:
-            more = [m for m in lists.structured(nxt.text) if m.lead is None or m.lead.start == 0]
+        else:  # more rows or bullets at the start of the next passage (numbered on from the last)
+            more = [m for m in lists.structured(nxt.text, e.next_number or 1) if m.lead is None or m.lead.start == 0]
             items = more[0].items if more else []
             done = not more or more[0].complete
+            e.next_number = more[0].next_number if more else None
         if not items:
             break
         segments.append((nxt, _shift(items, nxt), nxt.start + items[0].start, nxt.start + items[-1].end))
@@ -414,6 +429,16 @@ def _head_met(intro: str, head: list[Concept], head_words: str) -> bool:
     return any(f" {alt} " in folded for w in words(head_words) for alt in table.get(w, ()))
 
 
+def _announced(context: str, count: int, heads: list[Concept]) -> bool:
+    """Whether the lines before a list announce as many of the asked things as it holds ('Dit kader
+    steunt op 7 regionale duurzame ambities:' before seven rows): a list that says what it is."""
+    numbers = lists.steps().numbers
+    tokens = re.findall(r"[\w-]+", context.lower())
+    return any((int(t) if t.isdigit() else numbers.get(t)) == count
+               and any(c.terms & _sentence_terms(" ".join(tokens[i + 1:i + 5])) for c in heads)
+               for i, t in enumerate(tokens))
+
+
 def list_statements(hits: list[Hit], found: list[Concept], head: str, language: str, texts, following,
                     floor: float) -> list[Statement]:
     """The enumeration of the retrieved passages that best meets the question, whole: one
@@ -431,6 +456,8 @@ def list_statements(hits: list[Hit], found: list[Concept], head: str, language: 
                         CONTEXT_SHARE * _text_score(f"{hit.passage.section} {context}", found, title),
                         ITEMS_SHARE * _text_score(items, found, title))
             score += HEAD_BONUS * _head_met(intro, heads, head) + 0.08 / rank
+            count = sum(len(its) for _, its, _, _ in segments)
+            score += ANNOUNCED_BONUS * (count > 1 and _announced(context, count, heads))
             if best is None or score > best[0]:
                 best = (score, segments)
     if best is None or best[0] < floor:
@@ -501,7 +528,7 @@ def _side_statement(side: Side, texts, taken: list[Statement]) -> Statement | No
     """The sentence of a side's own passages that best meets it, preferring one that says what it is."""
     sentences = [s for rank, hit in enumerate(side.hits, start=1)
                  for s in passage_sentences(hit.passage, texts(hit.passage.doc_id), rank)]
-    score_sentences(sentences, side.found)
+    score_sentences(sentences, side.found, texts)
     for s in sentences:
         if s.score > 0.1 and defines(s.clean):
             s.score += DEFINING_BONUS
@@ -568,7 +595,7 @@ def compose(hits: list[Hit], found: list[Concept], language: str, texts, max_pas
     kind = analysis.type if analysis else None
     sentences = [s for rank, hit in enumerate(hits, start=1)
                  for s in passage_sentences(hit.passage, texts(hit.passage.doc_id), rank)]
-    score_sentences(sentences, found)
+    score_sentences(sentences, found, texts)
     if kind == "definition":  # a sentence that meets the question and says what it is leads
         for s in sentences:
             if s.score > 0.1 and defines(s.clean):

@@ -279,3 +279,20 @@ def test_the_words_of_a_documents_title_do_not_pick_its_sentences():
     found = [Concept(w, frozenset({stem(w, "nl")}), 1.0) for w in ("regionaal", "kader", "aankopers")]
     answer = compose([Hit(passage, 1.0)], found, "nl", lambda doc_id: text, 1)
     assert "Aankopers zijn de personen" in answer.citations[0].quote
+
+
+def test_numbered_rows_that_run_on_from_the_passage_before_start_at_their_next_number():
+    text = "Sociaal:\n\n4. Vierde ding\n5. Vijfde ding\n\nCirculair:\n\n6. Zesde ding\n"
+    assert lists.structured(text) == []
+    [found] = lists.structured(text, first=4)
+    assert [i.text for i in found.items] == ["Vierde ding", "Vijfde ding", "Zesde ding"]
+    assert found.next_number == 7
+
+
+def test_a_list_announced_as_so_many_of_the_asked_things_wins(advisor):
+    # the framework names its ambitions as 'Dit kader steunt op 7 regionale duurzame ambities:' and
+    # its ten municipalities in a sentence that mentions 'ambities' too
+    result = advisor.ask("Which ambitions, seven in all, underpin the regional framework of Bruges?")
+    first = _statements(result)[0]
+    assert first.startswith("The sources name 7 items: [1]"), result.answer
+    assert "We verlengen de levensduur van producten en gebouwen" in result.answer

@@ -49,6 +49,7 @@ class Enumeration:
     complete: bool = True       # False when the list may run on past the end of the text searched
     context: str = ""           # the lead and the lines before it (a table's heading)
     wanted: int | None = None   # the number of steps the lead announces ('in vier stappen')
+    next_number: int | None = None  # numbered rows: the number the next row would carry
 
 
 def bare(line: str) -> str:
@@ -78,8 +79,9 @@ def _numbered(us: list[Unit], i: int) -> list[int]:
     return rows
 
 
-def structured(text: str) -> list[Enumeration]:
-    """Bullet runs and numbered rows of `text`, each with the unit that introduces it."""
+def structured(text: str, first: int = 1) -> list[Enumeration]:
+    """Bullet runs and numbered rows of `text`, each with the unit that introduces it; numbered rows
+    start at `first` (a list that runs on from the passage before starts at its next number)."""
     us = [u for u in units(text) if not u.is_furniture]
     found, i = [], 0
     while i < len(us):
@@ -88,7 +90,7 @@ def structured(text: str) -> list[Enumeration]:
             i += 1
             continue
         numbered = _NUMBER.match(unit.clean)
-        if numbered and numbered.group(1) == "1":
+        if numbered and int(numbered.group(1)) == first:
             rows = _numbered(us, i)
         elif numbered:
             i += 1
@@ -106,7 +108,8 @@ def structured(text: str) -> list[Enumeration]:
             after = us[rows[-1] + 1:rows[-1] + 1 + TRAILING_UNITS] if numbered else []
             context = " ".join(u.clean for u in [*us[max(0, i - CONTEXT_UNITS):i], *after])
             found.append(Enumeration(lead, items, (lead or unit).start, last.end,
-                                     complete=rows[-1] + 1 < len(us), context=context))
+                                     complete=rows[-1] + 1 < len(us), context=context,
+                                     next_number=first + len(rows) if numbered else None))
         i = rows[-1] + 1
     return found
 
