@@ -396,8 +396,9 @@ def _enumerations(passage: Passage, following):
             if items:
                 intro = sentence[:items[0].start - passage.start - s]
                 yield sentence, intro, [(passage, items, passage.start + s, passage.start + t)]
-            elif lists.enumerates(sentence):  # 'a, b en c' in running text: the sentence is the list
-                yield sentence, sentence, [(passage, [], passage.start + s, passage.start + t)]
+            elif lists.enumerates(sentence):  # 'a, b en c' in running text: the sentence is the list,
+                # judged as the lines around a list are (a long sentence meets many words of any question)
+                yield sentence, "", [(passage, [], passage.start + s, passage.start + t)]
 
 
 @lru_cache(maxsize=1)

@@ -171,6 +171,15 @@ def steps() -> _Steps:
     return load_steps()
 
 
+@lru_cache(maxsize=1)
+def coded_names() -> tuple[str, ...]:
+    """What the sources call lines numbered by an ambition's code (lists.toml [coded] names)."""
+    names = tomllib.loads(read_text("advisor.resources", "lists.toml")).get("coded", {}).get("names")
+    if not isinstance(names, list) or not all(isinstance(n, str) and n.strip() for n in names):
+        raise ConfigError(f"{SOURCE} [coded]: `names` must be a list of words")
+    return tuple(names)
+
+
 def announces(sentence: str) -> bool:
     """Whether a sentence announces several things it does not name ('diverse contracten')."""
     return any(p.search(sentence) for p in steps().announce)
@@ -270,10 +279,10 @@ def coded(text: str) -> list[Enumeration]:
         if not m:
             i += 1
             continue
-        prefix, rows, gap, j = m.group(1, 2), [i], 0, i + 1
+        letter, rows, gap, j = m.group(1), [i], 0, i + 1
         while j < len(us) and gap <= CODE_GAP_UNITS:
             n = _CODE.match(us[j].clean)
-            if n and n.group(1, 2) == prefix:
+            if n and n.group(1) == letter:  # one letter: a source may slip a number ('K 1.1.', 'K.2.2.' on one page)
                 rows.append(j)
                 gap = 0
             elif n:
@@ -282,7 +291,9 @@ def coded(text: str) -> list[Enumeration]:
                 gap += 1
             j += 1
         if len(rows) >= 2:
-            context = " ".join(u.clean for u in us[max(0, i - CONTEXT_UNITS):i])
+            # the codes name the ambition ('S.1.1.' → 'S1') and the items are what the sources call coded lines
+            codes = dict.fromkeys("".join(_CODE.match(us[r].clean).group(1, 2)) for r in rows)
+            context = " ".join([*(u.clean for u in us[max(0, i - CONTEXT_UNITS):i]), *codes, *coded_names()])
             found.append(Enumeration(us[i - 1] if i else None, [Item(us[r].start, us[r].end, us[r].clean) for r in rows],
                                      us[i].start, us[rows[-1]].end, complete=rows[-1] + 1 < len(us),
                                      context=context))
