@@ -386,7 +386,7 @@ def _enumerations(passage: Passage, following):
     (passage, items, start, end): structured lists and announced steps (followed into the next
     passages of the same document), and enumerations inside one sentence."""
     for e in [*lists.structured(passage.text), *lists.stepped(passage.text), *lists.headed(passage.text),
-              *lists.coded(passage.text)]:
+              *lists.coded(passage.text), *lists.asked(passage.text)]:
         first = (passage, _shift(e.items, passage), passage.start + e.start, passage.start + e.end)
         yield e.context, e.lead.clean if e.lead else "", [first, *_continue(e, passage, following)]
     for unit in units(passage.text):

@@ -296,3 +296,12 @@ def test_a_list_announced_as_so_many_of_the_asked_things_wins(advisor):
     first = _statements(result)[0]
     assert first.startswith("The sources name 7 items: [1]"), result.answer
     assert "We verlengen de levensduur van producten en gebouwen" in result.answer
+
+
+def test_questions_announced_after_a_colon_are_a_list():
+    text = ("Het plan helpt met vragen zoals: Wie betrek je? Wat koop je in? Hoe meet je het? "
+            "Daarna volgt een voorbeeld.")
+    [found] = lists.asked(text)
+    assert [i.text for i in found.items] == ["Wie betrek je?", "Wat koop je in?", "Hoe meet je het?"]
+    assert all(text[i.start:i.end] == i.text for i in found.items)
+    assert lists.asked("Zoals gezegd: dit is geen vraag. Is dit er een?") == []

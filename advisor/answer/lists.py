@@ -16,7 +16,7 @@ from functools import lru_cache
 from advisor.answer.analysis import compile_patterns
 from advisor.errors import ConfigError
 from advisor.package_data import read_text
-from advisor.structure import LIST_ITEM, Unit, heading_level, heading_text, units
+from advisor.structure import LIST_ITEM, Unit, heading_level, heading_text, sentence_spans, units
 
 SOURCE = "advisor/resources/lists.toml"
 
@@ -263,6 +263,30 @@ def headed(text: str) -> list[Enumeration]:
             found.append(Enumeration(unit, [Item(r.start, r.end, r.clean) for r in rows[:MAX_ITEMS]],
                                      rows[0].start, rows[min(len(rows), MAX_ITEMS) - 1].end,
                                      complete=us.index(rows[-1]) + 1 < len(us), context=unit.clean))
+    return found
+
+
+def asked(text: str) -> list[Enumeration]:
+    """Questions a lead-in announces ('… met vragen zoals: Hoe creëer je draagvlak? Hoe bepaal je …?
+    Hoe werk je …?'): a sentence whose part after ':' is a question, and the questions that follow
+    it in the same paragraph; at least two."""
+    found = []
+    for unit in units(text):
+        spans = sentence_spans(text, unit.start, unit.end)
+        for k, (s, e) in enumerate(spans):
+            colon = text.find(": ", s, e)
+            if colon < 0 or not text[s:e].rstrip().endswith("?"):
+                continue
+            first = colon + 2
+            rows = [(first, e)]
+            for s2, e2 in spans[k + 1:]:
+                if not text[s2:e2].rstrip().endswith("?"):
+                    break
+                rows.append((s2, e2))
+            if len(rows) >= 2:
+                items = [Item(a, a + len(text[a:b].rstrip()), " ".join(text[a:b].split())) for a, b in rows[:MAX_ITEMS]]
+                lead = Unit(s, first, " ".join(text[s:colon + 1].split()), unit.block, unit.first_in_block)
+                found.append(Enumeration(lead, items, s, items[-1].end, complete=True, context=lead.clean))
     return found
 
 
