@@ -390,15 +390,18 @@ def _enumerations(passage: Passage, following):
         first = (passage, _shift(e.items, passage), passage.start + e.start, passage.start + e.end)
         yield e.context, e.lead.clean if e.lead else "", [first, *_continue(e, passage, following)]
     for unit in units(passage.text):
-        for s, t in sentence_spans(passage.text, unit.start, unit.end):
+        spans = sentence_spans(passage.text, unit.start, unit.end)
+        for k, (s, t) in enumerate(spans):
             sentence = passage.text[s:t]
             items = lists.inline(sentence, passage.start + s)
             if items:
                 intro = sentence[:items[0].start - passage.start - s]
                 yield sentence, intro, [(passage, items, passage.start + s, passage.start + t)]
             elif lists.enumerates(sentence):  # 'a, b en c' in running text: the sentence is the list,
-                # judged as the lines around a list are (a long sentence meets many words of any question)
-                yield sentence, "", [(passage, [], passage.start + s, passage.start + t)]
+                # judged as the lines around a list are, with the sentences before it ('Elk bedrijf koopt
+                # kleine producten in. Potloden, kantoorfruit, koffie en ga zo maar door.')
+                before = passage.text[spans[max(0, k - LEAD_IN_LINES)][0]:t]
+                yield before, "", [(passage, [], passage.start + s, passage.start + t)]
 
 
 @lru_cache(maxsize=1)

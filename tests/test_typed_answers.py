@@ -305,3 +305,20 @@ def test_questions_announced_after_a_colon_are_a_list():
     assert [i.text for i in found.items] == ["Wie betrek je?", "Wat koop je in?", "Hoe meet je het?"]
     assert all(text[i.start:i.end] == i.text for i in found.items)
     assert lists.asked("Zoals gezegd: dit is geen vraag. Is dit er een?") == []
+
+
+def test_an_enumerating_sentence_is_judged_with_the_sentences_before_it():
+    from advisor.answer.analysis import Analysis
+    from advisor.compose import compose
+    from advisor.concepts import Concept
+    from advisor.passage import Passage
+    from advisor.retrieval import Hit
+    from advisor.text import stem
+
+    text = ("Elk bedrijf koopt kleine producten in. Potloden, kantoorfruit, koffie en ga zo maar door.\n\n"
+            "Andere thema's zijn werk, zorg en wonen.")
+    passage = Passage(id="p1", doc_id="d1", title="Gids", start=0, end=len(text), text=text, index_text=text)
+    found = [Concept(w, frozenset({stem(w, "nl")}), 1.0) for w in ("kleine", "producten")]
+    answer = compose([Hit(passage, 1.0)], found, "nl", lambda doc_id: text, 2,
+                     Analysis(type="list", focus=("kleine producten",), head="producten"))
+    assert "Potloden, kantoorfruit, koffie" in answer.citations[0].quote
