@@ -388,7 +388,8 @@ def _enumerations(passage: Passage, following):
     for e in [*lists.structured(passage.text), *lists.stepped(passage.text), *lists.headed(passage.text),
               *lists.coded(passage.text), *lists.asked(passage.text)]:
         first = (passage, _shift(e.items, passage), passage.start + e.start, passage.start + e.end)
-        yield e.context, e.lead.clean if e.lead else "", [first, *_continue(e, passage, following)]
+        intro = " ".join(filter(None, [e.lead.clean if e.lead else "", e.label]))
+        yield e.context, intro, [first, *_continue(e, passage, following)]
     for unit in units(passage.text):
         spans = sentence_spans(passage.text, unit.start, unit.end)
         for k, (s, t) in enumerate(spans):

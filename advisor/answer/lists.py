@@ -50,6 +50,7 @@ class Enumeration:
     context: str = ""           # the lead and the lines before it (a table's heading)
     wanted: int | None = None   # the number of steps the lead announces ('in vier stappen')
     next_number: int | None = None  # numbered rows: the number the next row would carry
+    label: str = ""             # what the items' own marks say they are ('C2 aankoopdoelstellingen')
 
 
 def bare(line: str) -> str:
@@ -317,9 +318,9 @@ def coded(text: str) -> list[Enumeration]:
         if len(rows) >= 2:
             # the codes name the ambition ('S.1.1.' → 'S1') and the items are what the sources call coded lines
             codes = dict.fromkeys("".join(_CODE.match(us[r].clean).group(1, 2)) for r in rows)
-            context = " ".join([*(u.clean for u in us[max(0, i - CONTEXT_UNITS):i]), *codes, *coded_names()])
+            context = " ".join(u.clean for u in us[max(0, i - CONTEXT_UNITS):i])
             found.append(Enumeration(us[i - 1] if i else None, [Item(us[r].start, us[r].end, us[r].clean) for r in rows],
                                      us[i].start, us[rows[-1]].end, complete=rows[-1] + 1 < len(us),
-                                     context=context))
+                                     context=context, label=" ".join([*codes, *coded_names()])))
         i = rows[-1] + 1
     return found
