@@ -124,6 +124,13 @@ RECOGNISED = [
     ("Nieuw straatmeubilair voor het marktplein", []),
     ("Reiniging van het straatmeubilair op de zeedijk", ["cleaning"]),
     ("Gebouwenschoonmaak in de stedelijke scholen", ["cleaning"]),
+    # green the buyer has maintained, and vehicles washed, named by an activity on an object
+    ("Onderhoud van het groen in de woonwijken", ["green_maintenance"]),
+    ("Maintenance of the green areas around the housing estates", ["green_maintenance"]),
+    ("Washing of the refuse trucks of the waste service", ["cleaning"]),
+    # sharing systems other than bikes are the framework's deelsystemen too
+    ("Car sharing for municipal staff", ["mobility"]),
+    ("Deelauto's voor de medewerkers van het stadhuis", ["mobility"]),
 ]
 
 

@@ -89,9 +89,9 @@ BROKEN = [
      "framework.toml product group building_materials synonyms: 'hout' listed twice"),
     ("framework.toml", 'synonyms = ["bouwmaterialen", "bouwmateriaal", "stenen", "hout", "building materials"]',
      "synonyms = []", "framework.toml product group building_materials synonyms: expected a non-empty list of words"),
-    ("framework.toml", '\nobjects = [', '\nthings = [',
+    ("framework.toml", '\nobjects = ["gebouwen"', '\nthings = ["gebouwen"',
      r"framework.toml product group cleaning: unknown keys \['things'\]"),
-    ("framework.toml", '\nobjects = [', '\n# objects = [',
+    ("framework.toml", '\nobjects = ["gebouwen"', '\n# objects = ["gebouwen"',
      "framework.toml product group cleaning: services and objects go together \\(an activity on an object\\), "
      "got only services"),
     ("framework.toml", '[no_product_group]\nwords', '[no_product_group]\nphrases',
