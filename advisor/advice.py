@@ -47,6 +47,8 @@ def applicable(criterion: Criterion, intake: Intake, group: ProductGroup | None,
     fits_group = "*" in targets or (group is not None and (group.id in targets or targets & set(group.ambitions)))
     if criterion.non_eu_products and intake.non_eu_products:
         fits_group = True
+    if criterion.reservation and group is not None and intake.jurisdiction != kb.framework["jurisdiction"]:
+        fits_group = True  # the buyer's own law decides, and it is not limited to the framework's groups
     if not fits_group:
         return False
     if criterion.value == "above" and not (intake.value_eur and intake.value_eur > kb.threshold.amount_eur):
