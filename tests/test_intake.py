@@ -131,6 +131,10 @@ RECOGNISED = [
     # sharing systems other than bikes are the framework's deelsystemen too
     ("Car sharing for municipal staff", ["mobility"]),
     ("Deelauto's voor de medewerkers van het stadhuis", ["mobility"]),
+    # vehicles bought with their maintenance are vehicles; the fleet washed, whatever follows, is cleaning
+    ("Aankoop van bestelwagens inclusief onderhoud", ["vehicles"]),
+    ("Purchase of electric vans with maintenance for four years", ["vehicles"]),
+    ("Fleet washing for the police cars", ["cleaning"]),
 ]
 
 
