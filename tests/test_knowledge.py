@@ -130,6 +130,14 @@ def test_a_jurisdiction_without_its_phrases_is_named(kb_copy):
         load(kb_copy)
 
 
+def test_the_reservation_criterion_is_not_one_for_a_contract_not_reserved(kb_copy):
+    path = kb_copy / "criteria.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace("reservation = true\n", "reservation = true\nnot_reserved = true\n"),
+                    encoding="utf-8")
+    with pytest.raises(KnowledgeError, match="criteria.toml criterion reserved_contract: the reservation criterion cannot"):
+        load(kb_copy)
+
+
 def test_there_is_exactly_one_reservation_criterion(kb_copy):
     path = kb_copy / "criteria.toml"
     text = path.read_text(encoding="utf-8").replace("reservation = true\n", "")

@@ -85,6 +85,7 @@ class Criterion:
     reservation: bool = False
     framework_only: bool = False
     non_eu_products: bool = False
+    not_reserved: bool = False           # its source gives it for a contract that is not reserved
     place: str | None = None             # where it goes in the tender (PLACES)
     level: str | None = None             # ambition level (LEVELS), only with a source for it
     level_evidence: Evidence | None = None
@@ -335,7 +336,7 @@ def _criteria(data: dict, groups: dict[str, ProductGroup], legal: dict[str, Lega
     criteria = {}
     crit_keys = set(Criterion.__dataclass_fields__) - {"roles"}
     optional = {"value", "framework_agreement", "jurisdiction", "reservation", "framework_only", "non_eu_products",
-                "level", "level_evidence"}
+                "not_reserved", "level", "level_evidence"}
     _unique(data.get("criteria", []), "criteria.toml criterion")
     for c in data.get("criteria", []):
         where = f"criteria.toml criterion {c.get('id', '?')}"
@@ -351,6 +352,8 @@ def _criteria(data: dict, groups: dict[str, ProductGroup], legal: dict[str, Lega
                                  "(or leave it out where no source supports one)")
         if ("level" in c) != ("level_evidence" in c):
             raise KnowledgeError(f"{where}: a level needs its source: give level and level_evidence together")
+        if c.get("reservation") and c.get("not_reserved"):
+            raise KnowledgeError(f"{where}: the reservation criterion cannot be one for a contract that is not reserved")
         if c.get("reservation") and c["place"] != "reservation":
             raise KnowledgeError(f"{where}: the reservation criterion's place is reservation, got {c['place']!r}")
         if c.get("value") not in (None, "above", "below"):
