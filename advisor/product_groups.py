@@ -9,7 +9,9 @@ The words are data (advisor/knowledge/framework.toml):
   buying vehicles; an object named before a word that adds the service to it ("bestelwagens
   inclusief onderhoud", intake.toml `add_on`) is bought, not serviced;
 - words that name no group although a group's word is in them (new street furniture is not office
-  furniture).
+  furniture);
+- a group's broad words ("herstellingen", "repairs"), which do not name it when said of what another
+  group names: the repairs of the service bikes are the bikes' group.
 
 The most specific reading wins: a match that overlaps a longer one is dropped, and a parenthesis or
 more objects right after a service belong to it ("wagenpark (30 voertuigen)", "dienstwagens en
@@ -38,6 +40,7 @@ class Match:
     group: str | None    # None: words that name no group
     start: int
     end: int
+    broad: bool = False  # a broad word: it names the group only when no other group is named
 
     @property
     def length(self) -> int:
@@ -56,6 +59,11 @@ def _alternation(words: tuple[str, ...], mid_word: bool) -> str:
 @lru_cache(maxsize=64)
 def _names(group: ProductGroup) -> re.Pattern:
     return re.compile(_alternation(group.synonyms, mid_word=True))
+
+
+@lru_cache(maxsize=64)
+def _broad(group: ProductGroup) -> re.Pattern | None:
+    return re.compile(_alternation(group.broad, mid_word=False)) if group.broad else None
 
 
 @lru_cache(maxsize=64)
@@ -95,9 +103,11 @@ def matches(text: str, kb: Knowledge) -> list[Match]:
     """Every place a group (or a no-group word) is named in the folded text."""
     found = []
     for group in kb.product_groups.values():
-        if not _named(text, group.synonyms + group.services + group.objects):
+        if not _named(text, group.synonyms + group.services + group.objects + group.broad):
             continue
         found += [Match(group.id, m.start(), m.end()) for m in _names(group).finditer(text)]
+        broad = _broad(group)
+        found += [Match(group.id, m.start(), m.end(), broad=True) for m in broad.finditer(text)] if broad else []
         services, more = _services(group, f"(?:{kb.cues['add_on'].pattern})") or (None, None)
         for m in services.finditer(text) if services else ():
             end = m.end()
@@ -122,10 +132,22 @@ def recognise(text: str, kb: Knowledge) -> list[str]:
     """The product groups the contract covers, the most specifically named first."""
     folded = fold(text)
     recipients = [(m.start(), m.end()) for m in kb.cues["recipients"].finditer(folded)]
+    bought = [m for m in most_specific(matches(folded, kb))
+              if m.group is not None and not any(s <= m.start and m.end <= e for s, e in recipients)]
+    add_on = kb.cues["add_on"]
     groups: list[str] = []
-    for m in most_specific(matches(folded, kb)):
-        if m.group is None or any(s <= m.start and m.end <= e for s, e in recipients):
+    for m in bought:
+        if m.broad and any(_on(m, other, folded, add_on) for other in bought if not other.broad):
             continue
         if m.group not in groups:
             groups.append(m.group)
     return groups
+
+
+def _on(broad: Match, other: Match, text: str, add_on: re.Pattern) -> bool:
+    """The broad word is said of what the other match names: that follows it within a few words, not
+    across "and" ("herstellingen aan de dienstfietsen"), or comes right before it ("bike repairs")."""
+    if other.start >= broad.end:
+        between = text[broad.end:other.start]
+        return len(between.split()) <= GAP and not add_on.search(between)
+    return other.end <= broad.start and not text[other.end:broad.start].strip(" -")

@@ -135,6 +135,16 @@ RECOGNISED = [
     ("Aankoop van bestelwagens inclusief onderhoud", ["vehicles"]),
     ("Purchase of electric vans with maintenance for four years", ["vehicles"]),
     ("Fleet washing for the police cars", ["cleaning"]),
+    # repairs are renovation work, unless said of what another group names
+    ("Herstellingswerken aan het zwembad", ["construction_renovation"]),
+    ("Onderhoud en herstellingswerken aan de dienstfietsen", ["mobility"]),
+    ("Bike repairs for the staff bikes", ["mobility"]),
+    ("Herstellingen aan de schoolgebouwen en schoonmaak van de refter", ["construction_renovation", "cleaning"]),
+    # Flemish and Netherlands usage, English
+    ("Uitbating van de cafetaria in het administratief centrum", ["catering"]),
+    ("Groenvoorziening in de woonwijken", ["green_maintenance"]),
+    ("Postverwerking en verzendservice voor het stadskantoor", ["printing"]),
+    ("Renovating the youth centre, small jobs included", ["construction_renovation"]),
 ]
 
 

@@ -50,6 +50,7 @@ class ProductGroup:
     reservation_priority: bool = False   # the framework reserves contracts in it (its reservation ambition)
     services: tuple[str, ...] = ()       # activities the group does on `objects` ("reiniging" of a "wagenpark")
     objects: tuple[str, ...] = ()
+    broad: tuple[str, ...] = ()          # words that name it unless said of another group's object ("repairs")
 
     def name(self, language: str) -> str:
         return self.name_en if language == "en" else self.name_nl
@@ -303,17 +304,19 @@ def _jurisdictions(data: dict, legal: dict[str, LegalCard]) -> dict[str, Jurisdi
 def _product_groups(entries: list[dict], reserving: str) -> dict[str, ProductGroup]:
     """The framework's product groups; those with the `reserving` ambition are its reservation priorities."""
     groups = {}
-    group_keys = {"id", "name_nl", "name_en", "ambitions", "synonyms", "evidence", "example", "services", "objects"}
+    group_keys = {"id", "name_nl", "name_en", "ambitions", "synonyms", "evidence", "example", "services", "objects",
+                  "broad"}
     _unique(entries, "framework.toml product group")
     owner: dict[str, str] = {}   # each word names one group, or recognition would have to guess
     for g in entries:
         where = f"framework.toml product group {g.get('id', '?')}"
-        _check_keys(g, group_keys, group_keys - {"example", "services", "objects"}, where)
+        _check_keys(g, group_keys, group_keys - {"example", "services", "objects", "broad"}, where)
         if ("services" in g) != ("objects" in g):
             raise KnowledgeError(f"{where}: services and objects go together (an activity on an object), "
                                  f"got only {'services' if 'services' in g else 'objects'}")
         synonyms = _words(g["synonyms"], f"{where} synonyms")
-        for word in synonyms:
+        broad = _words(g["broad"], f"{where} broad") if "broad" in g else ()
+        for word in synonyms + broad:
             if owner.setdefault(word, g["id"]) != g["id"]:
                 raise KnowledgeError(f"{where}: synonym {word!r} is already a synonym of {owner[word]}; "
                                      "a word may name one product group only")
@@ -322,7 +325,8 @@ def _product_groups(entries: list[dict], reserving: str) -> dict[str, ProductGro
                                        synonyms, _evidence(g["evidence"], where), example,
                                        reservation_priority=reserving in g["ambitions"],
                                        services=_words(g["services"], f"{where} services") if "services" in g else (),
-                                       objects=_words(g["objects"], f"{where} objects") if "objects" in g else ())
+                                       objects=_words(g["objects"], f"{where} objects") if "objects" in g else (),
+                                       broad=broad)
     ambitions = {a for g in groups.values() for a in g.ambitions}
     if reserving not in ambitions:
         raise KnowledgeError(f"framework.toml framework: reservation_ambition {reserving!r} is no product group's "
