@@ -103,11 +103,12 @@ def matches(text: str, kb: Knowledge) -> list[Match]:
     """Every place a group (or a no-group word) is named in the folded text."""
     found = []
     for group in kb.product_groups.values():
-        if not _named(text, group.synonyms + group.services + group.objects + group.broad):
-            continue
-        found += [Match(group.id, m.start(), m.end()) for m in _names(group).finditer(text)]
-        broad = _broad(group)
-        found += [Match(group.id, m.start(), m.end(), broad=True) for m in broad.finditer(text)] if broad else []
+        if _named(text, group.synonyms):
+            found += [Match(group.id, m.start(), m.end()) for m in _names(group).finditer(text)]
+        if _named(text, group.broad):
+            found += [Match(group.id, m.start(), m.end(), broad=True) for m in _broad(group).finditer(text)]
+        if not (_named(text, group.services) and _named(text, group.objects)):
+            continue  # an activity on an object needs both named
         services, more = _services(group, f"(?:{kb.cues['add_on'].pattern})") or (None, None)
         for m in services.finditer(text) if services else ():
             end = m.end()
