@@ -47,6 +47,8 @@ def applicable(criterion: Criterion, intake: Intake, group: ProductGroup | None,
     fits_group = "*" in targets or (group is not None and (group.id in targets or targets & set(group.ambitions)))
     if criterion.non_eu_products and intake.non_eu_products:
         fits_group = True
+    if criterion.reservation and group is not None and intake.jurisdiction != kb.framework["jurisdiction"]:
+        fits_group = True  # the buyer's own law decides, and it is not limited to the framework's groups
     if not fits_group:
         return False
     if criterion.value == "above" and not (intake.value_eur and intake.value_eur > kb.threshold.amount_eur):
@@ -63,11 +65,15 @@ def applicable(criterion: Criterion, intake: Intake, group: ProductGroup | None,
 
 
 def menu(intake: Intake, kb: Knowledge, citations: CitationList, language: str, reservable: str | None,
-         size: int = 5, without_reservation: bool = False) -> list[model.Criterion]:
-    """The `size` best-ranked instruments that fit the intake and have a supporting passage."""
+         size: int = 5, without_reservation: bool = False, criteria_asked: bool = True) -> list[model.Criterion]:
+    """The `size` best-ranked instruments that fit the intake and have a supporting passage. With a
+    "yes, reserve" verdict and no criteria asked, the instruments for a contract that is not reserved
+    (a regular contractor's) are no alternative the verdict calls for, and are left out."""
     group = kb.product_groups.get(intake.product_group) if intake.product_group else None
+    reserving = reservable == "yes" and not criteria_asked
     chosen = [c for c in kb.criteria.values() if applicable(c, intake, group, kb)
-              and not (c.reservation and (reservable == "no" or without_reservation))]
+              and not (c.reservation and (reservable == "no" or without_reservation))
+              and not (c.not_reserved and reserving)]
     chosen.sort(key=lambda c: (c.rank, c.id))
     out = []
     for c in chosen:
@@ -166,13 +172,14 @@ def verdict(intake: Intake, kb: Knowledge, citations: CitationList, language: st
 
 
 def advise(intake: Intake, kb: Knowledge, citations: CitationList, language: str, reservation: bool,
-           declined_reservation: bool = False, menu_size: int = 5) -> Advice:
+           declined_reservation: bool = False, menu_size: int = 5, criteria_asked: bool = True) -> Advice:
     """Verdict (for a reservation question) and criteria menu. `declined_reservation`: the buyer
-    said they will not reserve, so the menu leaves reservation out."""
+    said they will not reserve, so the menu leaves reservation out; `criteria_asked`: the buyer asked
+    for criteria, so the menu offers every route, not only the one the verdict takes."""
     group = kb.product_groups.get(intake.product_group) if intake.product_group else None
     result = verdict(intake, kb, citations, language) if reservation else None
     items = menu(intake, kb, citations, language, result.reservable if result else None, menu_size,
-                 declined_reservation)
+                 declined_reservation, criteria_asked)
     verdict_lines: list[str] = []
     if result:
         verdict_lines.append(say(language, f"verdict_{result.reservable}"))

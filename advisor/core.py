@@ -243,7 +243,8 @@ class Advisor:
             return None
         citations = CitationList(self.index, self.settings.max_advice_citations)
         result = advise(contract, self.knowledge, citations, language, reservation,
-                        intake_module.declines_reservation(question), self.settings.max_criteria)
+                        intake_module.declines_reservation(question), self.settings.max_criteria,
+                        criteria_asked="criteria" in turn.asks)
         if not citations.items:
             return None  # nothing in this index supports an advice: fall back to the passages
         return self._advice_answer(result, citations, language)

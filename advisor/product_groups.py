@@ -6,13 +6,16 @@ The words are data (advisor/knowledge/framework.toml):
   letters or more also counts at its end (fietsen → dienstfietsen, catering → eventcatering);
 - a group's services on its objects: an activity within a few words of an object, in either order
   ("reiniging van het wagenpark", "fleet washing"). Cleaning the fleet is the cleaning group, not
-  buying vehicles;
+  buying vehicles; an object named before a word that adds the service to it ("bestelwagens
+  inclusief onderhoud", intake.toml `add_on`) is bought, not serviced;
 - words that name no group although a group's word is in them (new street furniture is not office
-  furniture).
+  furniture);
+- a group's broad words ("herstellingen", "repairs"), which do not name it when said of what another
+  group names: the repairs of the service bikes are the bikes' group.
 
 The most specific reading wins: a match that overlaps a longer one is dropped, and a parenthesis or
 more objects right after a service belong to it ("wagenpark (30 voertuigen)", "dienstwagens en
-bestelwagens"). A group named only in a phrase about whom
+bestelwagens", "fleet washing for the police cars"). A group named only in a phrase about whom
 the purchase is for ("workwear for our cleaning staff", intake.toml `recipients`) is not what is bought.
 What is left, longest match first, are the groups the contract covers.
 """
@@ -37,6 +40,7 @@ class Match:
     group: str | None    # None: words that name no group
     start: int
     end: int
+    broad: bool = False  # a broad word: it names the group only when no other group is named
 
     @property
     def length(self) -> int:
@@ -58,17 +62,24 @@ def _names(group: ProductGroup) -> re.Pattern:
 
 
 @lru_cache(maxsize=64)
-def _services(group: ProductGroup) -> tuple[re.Pattern, re.Pattern] | None:
+def _broad(group: ProductGroup) -> re.Pattern | None:
+    return re.compile(_alternation(group.broad, mid_word=False)) if group.broad else None
+
+
+@lru_cache(maxsize=64)
+def _services(group: ProductGroup, add_on: str) -> tuple[re.Pattern, re.Pattern] | None:
     """An activity on an object (either order), and what extends it: a parenthesis or more objects
-    ("het poetsen van de dienstwagens en bestelwagens")."""
+    ("het poetsen van de dienstwagens en bestelwagens", "fleet washing for the police cars")."""
     if not group.services:
         return None
     act, obj = _alternation(group.services, False), _alternation(group.objects, True)
     gap = rf"\w*(?:{_SEP}{_WORD}){{0,{GAP}}}?{_SEP}\w*?"
-    # an object before its activity ("fleet washing") is not read across "and" ("vans and maintenance")
-    back = rf"\w*(?:{_SEP}(?!(?:en|and)\b){_WORD}){{0,{GAP}}}?{_SEP}"
-    more = rf"(?:\s*\([^()]{{0,80}}\)|\s*(?:,|&|\ben\b|\band\b)\s+(?:{_WORD}\s+)?\w*?{obj}\w*)"
-    return re.compile(f"{act}{gap}{obj}\\w*|{obj}{back}(?!(?:en|and)\\b){act}\\w*"), re.compile(more)
+    # an object before its activity ("fleet washing") is not read across a word that adds the service
+    # to the object bought ("vans and maintenance", "bestelwagens inclusief onderhoud"; intake.toml add_on)
+    back = rf"\w*(?:{_SEP}(?!{add_on}){_WORD}){{0,{GAP}}}?{_SEP}"
+    more = (rf"(?:\s*\([^()]{{0,80}}\)|\s*(?:,|&|\ben\b|\band\b)\s+(?:{_WORD}\s+)?\w*?{obj}\w*"
+            rf"|\s+(?:for|of|voor|van)\s+(?:{_WORD}\s+){{0,2}}?\w*?{obj}\w*)")
+    return re.compile(f"{act}{gap}{obj}\\w*|{obj}{back}(?!{add_on}){act}\\w*"), re.compile(more)
 
 
 @lru_cache(maxsize=8)
@@ -92,10 +103,13 @@ def matches(text: str, kb: Knowledge) -> list[Match]:
     """Every place a group (or a no-group word) is named in the folded text."""
     found = []
     for group in kb.product_groups.values():
-        if not _named(text, group.synonyms + group.services + group.objects):
-            continue
-        found += [Match(group.id, m.start(), m.end()) for m in _names(group).finditer(text)]
-        services, more = _services(group) or (None, None)
+        if _named(text, group.synonyms):
+            found += [Match(group.id, m.start(), m.end()) for m in _names(group).finditer(text)]
+        if _named(text, group.broad):
+            found += [Match(group.id, m.start(), m.end(), broad=True) for m in _broad(group).finditer(text)]
+        if not (_named(text, group.services) and _named(text, group.objects)):
+            continue  # an activity on an object needs both named
+        services, more = _services(group, f"(?:{kb.cues['add_on'].pattern})") or (None, None)
         for m in services.finditer(text) if services else ():
             end = m.end()
             while after := more.match(text, end):
@@ -119,10 +133,22 @@ def recognise(text: str, kb: Knowledge) -> list[str]:
     """The product groups the contract covers, the most specifically named first."""
     folded = fold(text)
     recipients = [(m.start(), m.end()) for m in kb.cues["recipients"].finditer(folded)]
+    bought = [m for m in most_specific(matches(folded, kb))
+              if m.group is not None and not any(s <= m.start and m.end <= e for s, e in recipients)]
+    add_on = kb.cues["add_on"]
     groups: list[str] = []
-    for m in most_specific(matches(folded, kb)):
-        if m.group is None or any(s <= m.start and m.end <= e for s, e in recipients):
+    for m in bought:
+        if m.broad and any(_on(m, other, folded, add_on) for other in bought if not other.broad):
             continue
         if m.group not in groups:
             groups.append(m.group)
     return groups
+
+
+def _on(broad: Match, other: Match, text: str, add_on: re.Pattern) -> bool:
+    """The broad word is said of what the other match names: that follows it within a few words, not
+    across "and" ("herstellingen aan de dienstfietsen"), or comes right before it ("bike repairs")."""
+    if other.start >= broad.end:
+        between = text[broad.end:other.start]
+        return len(between.split()) <= GAP and not add_on.search(between)
+    return other.end <= broad.start and not text[other.end:broad.start].strip(" -")

@@ -12,7 +12,8 @@ contract, and does the advisor give a verdict exactly when one is asked, with th
   criteria precision (the share of proposed ids that are not forbidden for the row) and the strict
   precision `advisor eval` uses (proposed ids that are among the expected minimum).
 - `notions`: every non-advisory question of evals/sets/question_types.jsonl (definitions, lists,
-  facts, out of scope, ...): the share that carries no verdict (must be 1.0).
+  facts, out of scope, ...) and of evals/sets/notions.jsonl (such questions naming a product group or
+  reservation): the share that carries no verdict (must be 1.0).
 
 Metric functions are pure: they take a labelled row and what the advisor returned.
 """
@@ -32,8 +33,9 @@ SETS = ("intake", "advice", "notions")
 
 
 def load(name: str, split: str | None) -> list[dict]:
-    file = {"intake": "intake.jsonl", "advice": "advice.jsonl", "notions": "question_types.jsonl"}[name]
-    rows = read_jsonl(folder("evals") / "sets" / file)
+    files = {"intake": ("intake.jsonl",), "advice": ("advice.jsonl",),
+             "notions": ("question_types.jsonl", "notions.jsonl")}[name]
+    rows = [row for file in files for row in read_jsonl(folder("evals") / "sets" / file)]
     if name == "notions":
         rows = [r for r in rows if r["type"] != "advisory"]
     return [r for r in rows if split in (None, r["split"])]

@@ -83,6 +83,34 @@ def test_dutch_buyer_gets_dutch_law_and_social_return(advisor):
     check_grounded(result, advisor.index)
 
 
+def test_a_dutch_buyer_may_reserve_outside_the_bruges_groups(advisor):
+    """Art. 2.82 Aanbestedingswet is not limited to product groups: the same office furniture a Flemish
+    buyer may not reserve under the framework is offered for reservation to a Dutch one."""
+    result = advisor.ask("Wij zijn een Nederlandse gemeente en kopen kantoormeubilair voor 80.000 euro. "
+                         "Kunnen we dat voorbehouden?").model_dump(mode="json")
+    assert result["verdict"]["reservable"] == "conditional"
+    menu = [c["id"] for c in result["criteria"]]
+    assert "reserved_contract" in menu and "social_criteria_menu" not in menu
+    reservation = next(c for c in result["criteria"] if c["id"] == "reserved_contract")
+    assert any("Aanbestedingswet" in b["title"] for b in reservation["legal_basis"])
+    check_grounded(result, advisor.index)
+
+
+def test_a_yes_verdict_leaves_out_what_is_for_a_contract_not_reserved_unless_criteria_are_asked(advisor):
+    """Reserving means a social-economy contractor: the clauses the sources give for a regular
+    contractor (subcontracting, work experience) are no alternative the verdict calls for."""
+    kb = knowledge()
+    regular = {c.id for c in kb.criteria.values() if c.not_reserved}
+    assert {"subcontracting_social_economy", "work_experience"} <= regular
+    verdict_only = advisor.ask("Mag ik de schoonmaak van de sporthal (€ 60.000, 2 jaar) voorbehouden?")
+    assert verdict_only.verdict.reservable == "yes"
+    menu = [c.id for c in verdict_only.criteria]
+    assert menu[0] == "reserved_contract" and not regular & set(menu)
+    both = advisor.ask("Mag ik de schoonmaak van de sporthal (€ 60.000, 2 jaar) voorbehouden, en welke "
+                       "sociale criteria kan ik opnemen als ik dat niet doe?")
+    assert both.verdict.reservable == "yes" and regular & {c.id for c in both.criteria}
+
+
 def test_follow_up_keeps_the_product_group(advisor):
     first = "Mag ik een schoonmaakopdracht van 80.000 euro voorbehouden aan de sociale economie?"
     history = [{"role": "user", "content": first}, {"role": "assistant", "content": advisor.ask(first).answer}]

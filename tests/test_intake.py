@@ -124,6 +124,27 @@ RECOGNISED = [
     ("Nieuw straatmeubilair voor het marktplein", []),
     ("Reiniging van het straatmeubilair op de zeedijk", ["cleaning"]),
     ("Gebouwenschoonmaak in de stedelijke scholen", ["cleaning"]),
+    # green the buyer has maintained, and vehicles washed, named by an activity on an object
+    ("Onderhoud van het groen in de woonwijken", ["green_maintenance"]),
+    ("Maintenance of the green areas around the housing estates", ["green_maintenance"]),
+    ("Washing of the refuse trucks of the waste service", ["cleaning"]),
+    # sharing systems other than bikes are the framework's deelsystemen too
+    ("Car sharing for municipal staff", ["mobility"]),
+    ("Deelauto's voor de medewerkers van het stadhuis", ["mobility"]),
+    # vehicles bought with their maintenance are vehicles; the fleet washed, whatever follows, is cleaning
+    ("Aankoop van bestelwagens inclusief onderhoud", ["vehicles"]),
+    ("Purchase of electric vans with maintenance for four years", ["vehicles"]),
+    ("Fleet washing for the police cars", ["cleaning"]),
+    # repairs are renovation work, unless said of what another group names
+    ("Herstellingswerken aan het zwembad", ["construction_renovation"]),
+    ("Onderhoud en herstellingswerken aan de dienstfietsen", ["mobility"]),
+    ("Bike repairs for the staff bikes", ["mobility"]),
+    ("Herstellingen aan de schoolgebouwen en schoonmaak van de refter", ["construction_renovation", "cleaning"]),
+    # Flemish and Netherlands usage, English
+    ("Uitbating van de cafetaria in het administratief centrum", ["catering"]),
+    ("Groenvoorziening in de woonwijken", ["green_maintenance"]),
+    ("Postverwerking en verzendservice voor het stadskantoor", ["printing"]),
+    ("Renovating the youth centre, small jobs included", ["construction_renovation"]),
 ]
 
 

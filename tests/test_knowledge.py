@@ -89,9 +89,9 @@ BROKEN = [
      "framework.toml product group building_materials synonyms: 'hout' listed twice"),
     ("framework.toml", 'synonyms = ["bouwmaterialen", "bouwmateriaal", "stenen", "hout", "building materials"]',
      "synonyms = []", "framework.toml product group building_materials synonyms: expected a non-empty list of words"),
-    ("framework.toml", '\nobjects = [', '\nthings = [',
+    ("framework.toml", '\nobjects = ["gebouwen"', '\nthings = ["gebouwen"',
      r"framework.toml product group cleaning: unknown keys \['things'\]"),
-    ("framework.toml", '\nobjects = [', '\n# objects = [',
+    ("framework.toml", '\nobjects = ["gebouwen"', '\n# objects = ["gebouwen"',
      "framework.toml product group cleaning: services and objects go together \\(an activity on an object\\), "
      "got only services"),
     ("framework.toml", '[no_product_group]\nwords', '[no_product_group]\nphrases',
@@ -127,6 +127,14 @@ def test_a_jurisdiction_without_its_phrases_is_named(kb_copy):
         f.write('\n[[jurisdictions]]\nid = "de"\nreservation_card = "de_gwb_118"\ncues = ["deutschland"]\n')
     with pytest.raises(KnowledgeError, match=r"jurisdictions.toml jurisdiction de: prompts/advice.toml has no phrases "
                                              r"\['assumed_de', 'check_reservation_de', 'given_de', 'reason_outside_framework_de'\]"):
+        load(kb_copy)
+
+
+def test_the_reservation_criterion_is_not_one_for_a_contract_not_reserved(kb_copy):
+    path = kb_copy / "criteria.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace("reservation = true\n", "reservation = true\nnot_reserved = true\n"),
+                    encoding="utf-8")
+    with pytest.raises(KnowledgeError, match="criteria.toml criterion reserved_contract: the reservation criterion cannot"):
         load(kb_copy)
 
 

@@ -213,3 +213,18 @@ def test_readme_describes_the_sets():
     assert readme.exists()
     text = readme.read_text(encoding="utf-8")
     assert "advice.jsonl" in text and "intake.jsonl" in text
+
+
+NOTIONS = SETS / "notions.jsonl"
+NOTION_TYPES = {"definition", "comparison", "list", "fact", "procedure", "reason", "out_of_scope"}
+
+
+def test_notions_fields_types_and_split_rule():
+    rows = load_jsonl(NOTIONS)
+    assert len(rows) >= 20 and len({r["id"] for r in rows}) == len(rows)
+    for n, row in enumerate(rows, start=1):
+        assert set(row) == {"id", "split", "language", "question", "type", "focus"}, row["id"]
+        assert row["id"] == f"notion-{n:03d}" and row["language"] in LANGUAGES, row["id"]
+        assert row["type"] in NOTION_TYPES, f"{row['id']}: a notion set asks no advice ({row['type']})"
+        assert row["split"] == ("dev" if n % 5 in (1, 2, 3) else "test"), row["id"]
+    assert sum(r["language"] == "en" for r in rows) >= 0.4 * len(rows)

@@ -50,6 +50,7 @@ class ProductGroup:
     reservation_priority: bool = False   # the framework reserves contracts in it (its reservation ambition)
     services: tuple[str, ...] = ()       # activities the group does on `objects` ("reiniging" of a "wagenpark")
     objects: tuple[str, ...] = ()
+    broad: tuple[str, ...] = ()          # words that name it unless said of another group's object ("repairs")
 
     def name(self, language: str) -> str:
         return self.name_en if language == "en" else self.name_nl
@@ -85,6 +86,7 @@ class Criterion:
     reservation: bool = False
     framework_only: bool = False
     non_eu_products: bool = False
+    not_reserved: bool = False           # its source gives it for a contract that is not reserved
     place: str | None = None             # where it goes in the tender (PLACES)
     level: str | None = None             # ambition level (LEVELS), only with a source for it
     level_evidence: Evidence | None = None
@@ -138,7 +140,7 @@ class Knowledge:
 
 
 CUES = {"non_eu_products", "framework_agreement", "no_framework_agreement", "lots", "asks_reservation",
-        "declines_reservation", "asks_criteria", "recipients"}   # the word lists of intake.toml
+        "declines_reservation", "asks_criteria", "recipients", "add_on"}   # the word lists of intake.toml
 ROLES = {"objective", "suitability"}
 # Where an instrument goes in the tender, in the order a tender reads (the MVI / MVOO criteria tools'
 # places, with the subject and division of the contract for lots and framework agreements), and the
@@ -302,17 +304,19 @@ def _jurisdictions(data: dict, legal: dict[str, LegalCard]) -> dict[str, Jurisdi
 def _product_groups(entries: list[dict], reserving: str) -> dict[str, ProductGroup]:
     """The framework's product groups; those with the `reserving` ambition are its reservation priorities."""
     groups = {}
-    group_keys = {"id", "name_nl", "name_en", "ambitions", "synonyms", "evidence", "example", "services", "objects"}
+    group_keys = {"id", "name_nl", "name_en", "ambitions", "synonyms", "evidence", "example", "services", "objects",
+                  "broad"}
     _unique(entries, "framework.toml product group")
     owner: dict[str, str] = {}   # each word names one group, or recognition would have to guess
     for g in entries:
         where = f"framework.toml product group {g.get('id', '?')}"
-        _check_keys(g, group_keys, group_keys - {"example", "services", "objects"}, where)
+        _check_keys(g, group_keys, group_keys - {"example", "services", "objects", "broad"}, where)
         if ("services" in g) != ("objects" in g):
             raise KnowledgeError(f"{where}: services and objects go together (an activity on an object), "
                                  f"got only {'services' if 'services' in g else 'objects'}")
         synonyms = _words(g["synonyms"], f"{where} synonyms")
-        for word in synonyms:
+        broad = _words(g["broad"], f"{where} broad") if "broad" in g else ()
+        for word in synonyms + broad:
             if owner.setdefault(word, g["id"]) != g["id"]:
                 raise KnowledgeError(f"{where}: synonym {word!r} is already a synonym of {owner[word]}; "
                                      "a word may name one product group only")
@@ -321,7 +325,8 @@ def _product_groups(entries: list[dict], reserving: str) -> dict[str, ProductGro
                                        synonyms, _evidence(g["evidence"], where), example,
                                        reservation_priority=reserving in g["ambitions"],
                                        services=_words(g["services"], f"{where} services") if "services" in g else (),
-                                       objects=_words(g["objects"], f"{where} objects") if "objects" in g else ())
+                                       objects=_words(g["objects"], f"{where} objects") if "objects" in g else (),
+                                       broad=broad)
     ambitions = {a for g in groups.values() for a in g.ambitions}
     if reserving not in ambitions:
         raise KnowledgeError(f"framework.toml framework: reservation_ambition {reserving!r} is no product group's "
@@ -335,7 +340,7 @@ def _criteria(data: dict, groups: dict[str, ProductGroup], legal: dict[str, Lega
     criteria = {}
     crit_keys = set(Criterion.__dataclass_fields__) - {"roles"}
     optional = {"value", "framework_agreement", "jurisdiction", "reservation", "framework_only", "non_eu_products",
-                "level", "level_evidence"}
+                "not_reserved", "level", "level_evidence"}
     _unique(data.get("criteria", []), "criteria.toml criterion")
     for c in data.get("criteria", []):
         where = f"criteria.toml criterion {c.get('id', '?')}"
@@ -351,6 +356,8 @@ def _criteria(data: dict, groups: dict[str, ProductGroup], legal: dict[str, Lega
                                  "(or leave it out where no source supports one)")
         if ("level" in c) != ("level_evidence" in c):
             raise KnowledgeError(f"{where}: a level needs its source: give level and level_evidence together")
+        if c.get("reservation") and c.get("not_reserved"):
+            raise KnowledgeError(f"{where}: the reservation criterion cannot be one for a contract that is not reserved")
         if c.get("reservation") and c["place"] != "reservation":
             raise KnowledgeError(f"{where}: the reservation criterion's place is reservation, got {c['place']!r}")
         if c.get("value") not in (None, "above", "below"):
