@@ -40,12 +40,14 @@ class DeferredPage:
         self._task = asyncio.create_task(self._run(), name="chat-page")
 
     async def close(self) -> None:
-        """Stop the page's queue (the app is shutting down). A build still under way is abandoned:
-        its thread is a daemon."""
+        """Stop the page's queue (the app is shutting down): a built page leaves its lifespan as
+        Gradio's own would; a build still under way is abandoned (its thread is a daemon)."""
         self._stop.set()
-        if self._task is not None:
+        if self._task is None:
+            return
+        if self.status != "ready":
             self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
+        await asyncio.gather(self._task, return_exceptions=True)
 
     async def _run(self) -> None:
         try:
