@@ -111,6 +111,9 @@ class Settings(BaseSettings):
                                      "scheduler count the real client; empty (the default): trust no proxy, every client is its socket address.")
     header_timeout_s: float = Field(10.0, gt=0, description="Longest a client may take to send a request's headers "
                                     "before `advisor serve` closes the connection (slow-header clients).")
+    page_wait_s: float = Field(30.0, ge=0, le=600, description="Longest a request for the chat page waits while the "
+                               "page is still being built after start-up (the API serves before it), before it gets a "
+                               "503 page that says the page is starting and reloads itself.")
     generator: str = Field("extractive", description="'extractive' (no model), 'openai' (any OpenAI-compatible "
                            "server) or 'ollama'.")
     llm_base_url: str | None = Field(None, description="The LLM server, e.g. http://127.0.0.1:8080/v1 or "

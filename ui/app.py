@@ -326,11 +326,20 @@ def _title(language: str) -> str:
 def _feedback_label(language: str) -> str:
     return f"**{t(language, 'feedback_title')}** {t(language, 'feedback_hint')}"
 
-def mount(app, state):
-    """Serve the page at / in the given FastAPI app (after every API route), plus the document view."""
-    from ui.pages import router
 
-    app.include_router(router)
+def page_app(parent, state):
+    """The page as an ASGI app of its own, and the lifespan that starts its queue: what
+    `gr.mount_gradio_app` would mount at / in `parent`, built apart so that the API can serve
+    while Gradio is imported (ui/deferred.py serves it once built)."""
+    from fastapi import FastAPI
+    from starlette.routing import Mount
+
+    holder = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
+    # Gradio adds CORS headers of its own unless the app it is mounted in has a CORSMiddleware; it
+    # is served inside `parent`, which has one (advisor/api/main.py), so that is the app it must see.
+    holder.user_middleware = parent.user_middleware
     theme = gr.themes.Default(font=["system-ui", "sans-serif"], font_mono=["ui-monospace", "monospace"])
-    return gr.mount_gradio_app(app, build(state), path="/", css=CSS, theme=theme, ssr_mode=False,
-                               footer_links=[], head=f"<script>{read_text('ui', 'page.js')}</script>")
+    gr.mount_gradio_app(holder, build(state), path="/", css=CSS, theme=theme, ssr_mode=False,
+                        footer_links=[], head=f"<script>{read_text('ui', 'page.js')}</script>")
+    page = next(route.app for route in holder.router.routes if isinstance(route, Mount))
+    return page, holder.router.lifespan_context(holder)

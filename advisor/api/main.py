@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import sys
 from contextlib import asynccontextmanager
@@ -34,7 +35,11 @@ def create_app(settings: Settings | None = None, ui: bool = True) -> FastAPI:
 
         clean_uploads(settings)  # files a crash mid-upload left behind
         state.advisors.load()
+        if state.page is not None:
+            await state.page.start()  # built in a thread: the API serves meanwhile
         yield
+        if state.page is not None:
+            await state.page.close()
 
     app = FastAPI(title="Social procurement advisor", version=__version__, lifespan=lifespan,
                   docs_url=None, redoc_url=None,  # served by add_docs, without a CDN
@@ -60,10 +65,13 @@ def create_app(settings: Settings | None = None, ui: bool = True) -> FastAPI:
     errors.install(app)
 
     if ui:
-        try:
-            from ui.app import mount
-        except ImportError as exc:  # the API works without the page
-            log.warning("chat page not served (%s); install gradio to get it", exc)
+        if importlib.util.find_spec("gradio") is None:  # the API works without the page
+            log.warning("chat page not served: gradio is not installed; install it to get the page")
         else:
-            app = mount(app, state)
+            from ui.deferred import DeferredPage
+            from ui.pages import router as document_pages
+
+            app.include_router(document_pages)
+            state.page = DeferredPage(app, state)
+            app.mount("/", state.page)  # after every API route
     return app

@@ -314,16 +314,24 @@ class ModelList(BaseModel):
     data: list[ModelCard]
 
 
+PAGE_DESCRIPTION = ("The chat page at /: built after the API starts serving (importing Gradio takes seconds), so "
+                    "\"starting\" for a few seconds, then \"ready\"; \"failed\" when it could not be built (the "
+                    "server log says why), \"off\" when it is not served. The API does not wait for it.")
+PageStatus = Literal["starting", "ready", "failed", "off"]
+
+
 class Health(BaseModel):
     status: Literal["ok"] = "ok"
     index_loaded: bool
     passages: int | None = Field(None, description="Passages in the loaded index.")
     documents: int | None = Field(None, description="Documents in the loaded index.")
+    page: PageStatus = Field("off", description=PAGE_DESCRIPTION)
 
 
 class Ready(BaseModel):
     status: Literal["ready"] = "ready"
     passages: int
+    page: PageStatus = Field("off", description=PAGE_DESCRIPTION)
 
 
 class NotReady(BaseModel):

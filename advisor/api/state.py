@@ -99,6 +99,12 @@ class AppState:
         self.feedback = FeedbackStore(Layout(settings.data_dir).root / "feedback.sqlite3")
         self.limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
         self.scheduler = FairScheduler(settings.work_threads, settings.max_queued_per_client)
+        self.page = None  # the chat page (ui.deferred.DeferredPage) when it is served
+
+    @property
+    def page_status(self) -> str:
+        """The chat page: "starting", "ready", "failed", or "off" when it is not served."""
+        return self.page.status if self.page is not None else "off"
 
     def remember(self, question: str, answer: Answer) -> None:
         """Every edge that answers (API, chat endpoint, chat page) calls this: feedback on the answer

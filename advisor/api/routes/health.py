@@ -12,17 +12,19 @@ router = APIRouter(tags=["health"])
 
 @router.get("/healthz", response_model=Health)
 def healthz(state: StateDep) -> Health:
-    """Live: the process answers. Says whether the index is loaded and how big it is."""
+    """Live: the process answers. Says whether the index is loaded and how big it is, and the chat page's state."""
     try:
         advisor = state.advisors.get()
     except Exception:
-        return Health(index_loaded=False)
-    return Health(index_loaded=True, passages=len(advisor.index.passages), documents=len(advisor.index.documents))
+        return Health(index_loaded=False, page=state.page_status)
+    return Health(index_loaded=True, passages=len(advisor.index.passages), documents=len(advisor.index.documents),
+                  page=state.page_status)
 
 
 @router.get("/readyz", response_model=Ready, responses={503: {"model": NotReady, "description": "not ready"}})
 async def readyz(state: StateDep, work: WorkDep):
-    """Ready: the index is loaded and a probe query finds a passage."""
+    """Ready to answer: the index is loaded and a probe query finds a passage. The chat page is not
+    waited for (it is built after start-up); `page` says whether it is ready yet."""
     try:
         advisor = state.advisors.get()
         hits = await work.run(5.0, advisor.search, "sociale economie aankopen", 1)
@@ -30,7 +32,7 @@ async def readyz(state: StateDep, work: WorkDep):
         return JSONResponse(NotReady(detail=str(exc)).model_dump(), status_code=503)
     if not hits:
         return JSONResponse(NotReady(detail="the probe query found nothing").model_dump(), status_code=503)
-    return Ready(passages=len(advisor.index.passages))
+    return Ready(passages=len(advisor.index.passages), page=state.page_status)
 
 
 @router.get("/metrics", response_class=Response,
