@@ -174,14 +174,25 @@ def choose(table: dict[tuple[float, float], dict[str, float]], ceiling: float = 
     return max(within, key=lambda k: (round(within[k]["refusal recall"], 3), within[k]["refusal precision"]))
 
 
-def calibrate(advisor, split: str = "dev", verbose: bool = True) -> dict[str, float]:
-    """Fit the weights on the split's questions of this set and of the golden sets (their refuse
-    labels), with the regularisation and the cost of a false refusal chosen by cross-validation on
-    the same questions."""
+def labelled(split: str = "dev") -> list[tuple[str, list[dict] | None, bool]]:
+    """Every question of the split whose set says whether it should be answered: (question, history,
+    answerable). This set; the golden sets (their `refuse` labels); answer_types.jsonl (all
+    answerable); question_types.jsonl (answerable unless of type `out_of_scope`)."""
     from evals import golden
 
+    sets = folder("evals") / "sets"
     rows = [(i["question"], None, not i["refuse"]) for i in load(split)]
     rows += [(g.question, g.history, not g.refuse) for g in golden.load(split=split)]
+    rows += [(r["question"], None, True) for r in read_jsonl(sets / "answer_types.jsonl") if r["split"] == split]
+    rows += [(r["question"], None, r["type"] != "out_of_scope")
+             for r in read_jsonl(sets / "question_types.jsonl") if r["split"] == split]
+    return rows
+
+
+def calibrate(advisor, split: str = "dev", verbose: bool = True) -> dict[str, float]:
+    """Fit the weights on the split's labelled questions (`labelled`), with the regularisation and
+    the cost of a false refusal chosen by cross-validation on the same questions."""
+    rows = labelled(split)
     measured = []
     for question, history, answerable in rows:
         decision = signals_of(advisor, question, history, neighbours=True)
