@@ -4,7 +4,7 @@ Two checks. First, instructions to the assistant (requests to ignore its rules o
 are taken out of the question and never followed; what remains is the question. Second, whether the
 sources cover that question: a logistic score of signals measured on the question and the passages
 retrieved for it (coverage, focus, strength, the most specific concept, words the corpus never
-uses, domain vocabulary), with weights and word lists in advisor/resources/scope.toml, calibrated on
+uses, weighted and counted, domain vocabulary), with weights and word lists in advisor/resources/scope.toml, calibrated on
 the dev split (`python -m evals.scope --split dev --calibrate`). A few hundred microseconds a question.
 """
 
@@ -23,7 +23,7 @@ from advisor.package_data import read_text
 log = logging.getLogger("advisor.scope")
 
 SOURCE = "advisor/resources/scope.toml"
-SIGNALS = ("coverage", "focus", "strength", "rarest", "unknown", "domain", "english")
+SIGNALS = ("coverage", "focus", "strength", "rarest", "unknown", "unfamiliar", "domain", "english")
 
 
 def _load_patterns(name: str) -> list[re.Pattern]:
@@ -193,6 +193,7 @@ class Decision:
     probability: float
     signals: dict[str, float]
     reason: str = ""
+    neighbour: str = ""   # the neighbouring-domain notion that refused it, whatever the probability
 
 
 def probability(signals: dict[str, float], r: Rules | None = None) -> float:
@@ -223,6 +224,9 @@ def measure(question: str, found, passages_terms: list[set[str]], best_score: fl
         "strength": min(1.0, best_score / ceiling) if ceiling else 0.0,
         "rarest": float(rarest is not None and rarest.met(union)),
         "unknown": sum(c.weight for c in topical if not c.met(lexical.known)) / total if total else 1.0,
+        # the same counted, not weighted: a question of two words the corpus knows and two it never
+        # uses ('schaduwrijke tuin') is half unfamiliar, however rare the known two are
+        "unfamiliar": sum(not c.met(lexical.known) for c in topical) / len(topical) if topical else 1.0,
         "domain": float(in_domain(question, lexical.split, r)),
         "english": float(language == "en"),
     }
@@ -237,7 +241,7 @@ def decide(question: str, signals: dict[str, float], passage_texts: list[str], r
     p = probability(signals, r)
     named = neighbour_notion(question, r)
     if named is not None and not any(named[1].search(fold(t)) for t in passage_texts[:r.passages]):
-        return Decision(False, p, signals, f"not covered by the sources: {named[0]} is outside them")
+        return Decision(False, p, signals, f"not covered by the sources: {named[0]} is outside them", named[0])
     if p < r.answer_at:
         return Decision(False, p, signals, "not covered by the sources")
     return Decision(True, p, signals)

@@ -80,14 +80,16 @@ def out_of_bounds(row: dict[str, float | None], limits: dict[str, float]) -> lis
     return limits_out_of_bounds(row, limits, ceilings={"false refusal rate"})
 
 
-def load(split: str | None) -> list[dict]:
+def load(split: str | None, prefix: str | None = None) -> list[dict]:
+    """The items of a split (all when None), optionally only those whose id starts with `prefix`
+    (`scope-` the first batch, `scope2-` the second)."""
     rows = read_jsonl(folder("evals") / "sets" / "scope.jsonl")
-    return [r for r in rows if split in (None, r["split"])]
+    return [r for r in rows if split in (None, r["split"]) and r["id"].startswith(prefix or "")]
 
 
-def signals_of(advisor, question: str, history: list[dict] | None = None):
+def signals_of(advisor, question: str, history: list[dict] | None = None, neighbours: bool = False):
     """The scope decision the advisor takes on a question (None when an instruction or a task, not
-    coverage, decides it)."""
+    coverage, decides it, and unless `neighbours`, when it names a neighbouring-domain notion)."""
     from advisor import scope
     from advisor.concepts import concepts
     from advisor.text import detect_language
@@ -99,7 +101,7 @@ def signals_of(advisor, question: str, history: list[dict] | None = None):
     query = advisor.turn(question, [h for h in history or () if h.get("role") == "user"]).retrieval_query()
     hits = advisor.retriever.search(query, max(advisor.settings.top_k, advisor.settings.max_citations + 2), language)
     decision = advisor.scope(query, concepts(query, advisor.index.lexical, language), hits, language)
-    return None if scope.neighbour_notion(query) else decision
+    return None if scope.neighbour_notion(query) and not neighbours else decision
 
 
 def fit(signals: list[dict[str, float]], answerable: list[bool], l2: float = 0.003,
@@ -128,31 +130,105 @@ def fit(signals: list[dict[str, float]], answerable: list[bool], l2: float = 0.0
     return {"bias": float(w[0]), **{n: float(v) for n, v in zip(SIGNALS, w[1:])}}
 
 
-def calibrate(advisor, split: str = "dev") -> dict[str, float]:
-    """Fit the weights on the split's questions of this set and of the golden sets (their refuse labels)."""
+L2_GRID = (0.001, 0.003, 0.01, 0.03)
+ANSWER_WEIGHT_GRID = (1.0, 1.5, 2.0, 3.0)
+
+
+def cross_validate(signals: list[dict[str, float]], answerable: list[bool], refused_anyway: list[bool],
+                   l2: float, answer_weight: float, folds: int = 10, repeats: int = 5) -> dict[str, float]:
+    """Refusal precision, recall and false refusal rate of `fit` with these settings, each question
+    scored by a model fitted without it (`folds`-fold, averaged over `repeats` shuffles). A question
+    the neighbour rule refuses (`refused_anyway`) counts as refused whatever the score."""
+    import numpy as np
+
+    from advisor.scope import SIGNALS
+
+    x = np.array([[s[n] for n in SIGNALS] for s in signals])
+    y = np.array(answerable, dtype=bool)
+    forced = np.array(refused_anyway, dtype=bool)
+    figures = []
+    for seed in range(repeats):
+        order = np.random.default_rng(seed).permutation(len(y))
+        p = np.zeros(len(y))
+        for k in range(folds):
+            held = order[k::folds]
+            kept = np.setdiff1d(order, held)
+            w = fit([signals[i] for i in kept], [bool(y[i]) for i in kept], l2, answer_weight)
+            z = w["bias"] + x[held] @ np.array([w[n] for n in SIGNALS])
+            p[held] = 1 / (1 + np.exp(-z))
+        refused = (p < 0.5) | forced
+        figures.append(((refused & ~y).sum() / max(refused.sum(), 1), (refused & ~y).sum() / max((~y).sum(), 1),
+                        (refused & y).sum() / max(y.sum(), 1)))
+    mean = np.mean(figures, axis=0)
+    return {"refusal precision": float(mean[0]), "refusal recall": float(mean[1]),
+            "false refusal rate": float(mean[2])}
+
+
+def choose(table: dict[tuple[float, float], dict[str, float]], ceiling: float = 0.02) -> tuple[float, float]:
+    """The settings with the best cross-validated refusal recall among those whose false refusal rate
+    stays within `ceiling` (the issue's limit), precision breaking ties; the lowest false refusal
+    rate when none does."""
+    within = {k: v for k, v in table.items() if v["false refusal rate"] <= ceiling}
+    if not within:
+        return min(table, key=lambda k: table[k]["false refusal rate"])
+    return max(within, key=lambda k: (round(within[k]["refusal recall"], 3), within[k]["refusal precision"]))
+
+
+def labelled(split: str = "dev") -> list[tuple[str, list[dict] | None, bool]]:
+    """Every question of the split whose set says whether it should be answered: (question, history,
+    answerable). This set; the golden sets (their `refuse` labels); answer_types.jsonl (all
+    answerable); question_types.jsonl (answerable unless of type `out_of_scope`)."""
     from evals import golden
 
+    sets = folder("evals") / "sets"
     rows = [(i["question"], None, not i["refuse"]) for i in load(split)]
     rows += [(g.question, g.history, not g.refuse) for g in golden.load(split=split)]
-    measured = [(signals_of(advisor, q, h), a) for q, h, a in rows]
-    measured = [(d.signals, a) for d, a in measured if d is not None]
-    return fit([s for s, _ in measured], [a for _, a in measured])
+    rows += [(r["question"], None, True) for r in read_jsonl(sets / "answer_types.jsonl") if r["split"] == split]
+    rows += [(r["question"], None, r["type"] != "out_of_scope")
+             for r in read_jsonl(sets / "question_types.jsonl") if r["split"] == split]
+    return rows
+
+
+def calibrate(advisor, split: str = "dev", verbose: bool = True) -> dict[str, float]:
+    """Fit the weights on the split's labelled questions (`labelled`), with the regularisation and
+    the cost of a false refusal chosen by cross-validation on the same questions."""
+    rows = labelled(split)
+    measured = []
+    for question, history, answerable in rows:
+        decision = signals_of(advisor, question, history, neighbours=True)
+        if decision is not None:
+            measured.append((decision.signals, answerable, bool(decision.neighbour)))
+    # a question the neighbour rule refuses is still fitted: its signals say how such questions look
+    signals, answerable, forced = ([m[k] for m in measured] for k in range(3))
+    table = {(l2, aw): cross_validate(signals, answerable, forced, l2, aw)
+             for l2 in L2_GRID for aw in ANSWER_WEIGHT_GRID}
+    l2, answer_weight = choose(table)
+    if verbose:
+        print(f"# {len(signals)} {split} questions; cross-validated (10-fold, 5 shuffles) refusal precision / "
+              "recall / false refusal rate:")
+        for (a, b), row in table.items():
+            mark = "  <- chosen" if (a, b) == (l2, answer_weight) else ""
+            print(f"#   l2 {a:<6} answer_weight {b:<4} " + " / ".join(f"{v:.3f}" for v in row.values()) + mark)
+    return {"l2": l2, "answer_weight": answer_weight, **fit(signals, answerable, l2, answer_weight)}
 
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=["dev", "test"], default=None)
+    parser.add_argument("--prefix", default=None,
+                        help="only the items whose id starts with this (scope- the first batch, scope2- the second)")
     parser.add_argument("--show", action="store_true", help="print each question the advisor got wrong")
     parser.add_argument("--calibrate", action="store_true",
                         help="fit the weights of advisor/resources/scope.toml on this split (dev) and print them")
     args = parser.parse_args(argv)
-    items = load(args.split)
+    items = load(args.split, args.prefix)
     with bundled_advisor() as advisor:
         if args.calibrate:
             if args.split != "dev":
                 parser.error("calibrate on the dev split only (--split dev): the test split measures the result")
             weights = calibrate(advisor, args.split)
-            print("[weights]  # paste into advisor/resources/scope.toml")
+            print(f"[weights]  # paste into advisor/resources/scope.toml (l2 {weights.pop('l2')}, "
+                  f"answer_weight {weights.pop('answer_weight')})")
             print("\n".join(f"{k} = {v:.2f}" for k, v in weights.items()))
             return
         answers = [advisor.ask(i["question"]) for i in items]
@@ -168,7 +244,7 @@ def main(argv=None) -> None:
                 if decision is not None:
                     print(f"     p={decision.probability:.2f} " +
                           " ".join(f"{k}={v:.2f}" for k, v in decision.signals.items()))
-    print(f"\n{len(items)} questions ({args.split or 'all splits'})\n")
+    print(f"\n{len(items)} questions ({args.split or 'all splits'}{', ' + args.prefix + '*' if args.prefix else ''})\n")
     print("| kind | n | " + " | ".join(METRICS) + " |")
     print("|---|---|" + "---|" * len(METRICS))
     counts = {k: sum(i["kind"] == k for i in items) for k in KINDS} | {"all": len(items)}

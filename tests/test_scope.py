@@ -92,3 +92,40 @@ def test_the_test_split_meets_the_scope_limits(advisor):
     items = suite.load("test")
     row = suite.table(items, [advisor.ask(i["question"]) for i in items])["all"]
     assert not suite.out_of_bounds(row, suite.floors("test")), row
+
+
+def test_unfamiliar_counts_the_words_the_corpus_never_uses(advisor):
+    """Half the words of a gardening question are not in the corpus: 'unfamiliar' says so by count,
+    whatever their weight, and the question is refused although 'planten' is met."""
+    from advisor.concepts import concepts
+
+    question = "Welke planten groeien goed in een schaduwrijke tuin?"
+    lexical = advisor.index.lexical
+    found = concepts(question, lexical, "nl")
+    hits = advisor.retriever.search(question, 6, "nl")
+    decision = advisor.scope(question, found, hits, "nl")
+    topical = [c for c in found if c.topic]
+    never = [c.word for c in topical if not c.met(lexical.known)]
+    assert "tuin" in never and "planten" not in never
+    assert decision.signals["unfamiliar"] == pytest.approx(len(never) / len(topical))
+    assert advisor.ask(question).refused
+
+
+def test_a_subsidy_question_is_refused_as_a_neighbouring_domain(advisor):
+    answer = advisor.ask("Welke subsidies bestaan er voor maatwerkbedrijven?")
+    assert answer.refused and not answer.citations and "subsid" in answer.refusal_reason
+
+
+def test_calibration_chooses_by_cross_validated_recall_within_the_false_refusal_ceiling():
+    table = {(0.001, 1.0): {"refusal precision": 0.90, "refusal recall": 0.95, "false refusal rate": 0.05},
+             (0.001, 2.0): {"refusal precision": 0.95, "refusal recall": 0.85, "false refusal rate": 0.02},
+             (0.01, 2.0): {"refusal precision": 0.97, "refusal recall": 0.80, "false refusal rate": 0.01}}
+    assert suite.choose(table) == (0.001, 2.0)
+    assert suite.choose({k: {**v, "false refusal rate": 0.3} for k, v in table.items()}) in table
+    # fitted on separable signals, the model refuses what has no coverage
+    signals = [dict.fromkeys(scope.SIGNALS, 0.0) | {"coverage": c} for c in (0.0, 0.1, 0.2, 0.8, 0.9, 1.0)]
+    weights = suite.fit(signals, [False, False, False, True, True, True], l2=0.01, answer_weight=1.5)
+    assert weights["coverage"] > 0
+    figures = suite.cross_validate(signals * 3, [False, False, False, True, True, True] * 3, [False] * 18,
+                                   l2=0.01, answer_weight=1.5, folds=3, repeats=1)
+    assert figures["refusal recall"] == 1.0 and figures["false refusal rate"] == 0.0
