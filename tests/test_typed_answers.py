@@ -183,18 +183,25 @@ FAQ_TEXT = ("Zo werkt het overzicht. Staat jouw dienst niet in het overzicht van
             "regio wordt elk jaar bijgewerkt.")
 
 
-def _faq_answer(kind: str):
-    from advisor.answer.analysis import Analysis
+def _compose_one(text: str, question_words: tuple[str, ...], max_passages: int, analysis=None,
+                 title: str = "Gids"):
+    """The composer on one passage written here, with the question's words as equal concepts."""
     from advisor.compose import compose
     from advisor.concepts import Concept
     from advisor.passage import Passage
     from advisor.retrieval import Hit
     from advisor.text import stem
 
-    passage = Passage(id="p1", doc_id="d1", title="Gids", start=0, end=len(FAQ_TEXT), text=FAQ_TEXT, index_text=FAQ_TEXT)
-    found = [Concept(w, frozenset({stem(w, "nl")}), 1.0) for w in ("dienst", "overzicht", "regio")]
+    passage = Passage(id="p1", doc_id="d1", title=title, start=0, end=len(text), text=text, index_text=text)
+    found = [Concept(w, frozenset({stem(w, "nl")}), 1.0) for w in question_words]
+    return compose([Hit(passage, 1.0)], found, "nl", lambda doc_id: text, max_passages, analysis)
+
+
+def _faq_answer(kind: str):
+    from advisor.answer.analysis import Analysis
+
     analysis = Analysis(type=kind, focus=()) if kind else None
-    return compose([Hit(passage, 1.0)], found, "nl", lambda doc_id: FAQ_TEXT, 4, analysis)
+    return _compose_one(FAQ_TEXT, ("dienst", "overzicht", "regio"), 4, analysis)
 
 
 def test_a_question_in_the_source_is_answered_by_the_sentence_after_it():
@@ -266,18 +273,9 @@ def test_an_item_after_a_double_space_keeps_its_first_letter():
 
 
 def test_the_words_of_a_documents_title_do_not_pick_its_sentences():
-    from advisor.compose import compose
-    from advisor.concepts import Concept
-    from advisor.passage import Passage
-    from advisor.retrieval import Hit
-    from advisor.text import stem
-
     text = ("Het regionaal kader werd eind vorig jaar door de besturen goedgekeurd. "
             "Aankopers zijn de personen die opdrachten in de markt plaatsen.")
-    passage = Passage(id="p1", doc_id="d1", title="Regionaal kader duurzaam aankopen", start=0, end=len(text),
-                      text=text, index_text=text)
-    found = [Concept(w, frozenset({stem(w, "nl")}), 1.0) for w in ("regionaal", "kader", "aankopers")]
-    answer = compose([Hit(passage, 1.0)], found, "nl", lambda doc_id: text, 1)
+    answer = _compose_one(text, ("regionaal", "kader", "aankopers"), 1, title="Regionaal kader duurzaam aankopen")
     assert "Aankopers zijn de personen" in answer.citations[0].quote
 
 
@@ -309,16 +307,9 @@ def test_questions_announced_after_a_colon_are_a_list():
 
 def test_an_enumerating_sentence_is_judged_with_the_sentences_before_it():
     from advisor.answer.analysis import Analysis
-    from advisor.compose import compose
-    from advisor.concepts import Concept
-    from advisor.passage import Passage
-    from advisor.retrieval import Hit
-    from advisor.text import stem
 
     text = ("Elk bedrijf koopt kleine producten in. Potloden, kantoorfruit, koffie en ga zo maar door.\n\n"
             "Andere thema's zijn werk, zorg en wonen.")
-    passage = Passage(id="p1", doc_id="d1", title="Gids", start=0, end=len(text), text=text, index_text=text)
-    found = [Concept(w, frozenset({stem(w, "nl")}), 1.0) for w in ("kleine", "producten")]
-    answer = compose([Hit(passage, 1.0)], found, "nl", lambda doc_id: text, 2,
-                     Analysis(type="list", focus=("kleine producten",), head="producten"))
+    answer = _compose_one(text, ("kleine", "producten"), 2,
+                          Analysis(type="list", focus=("kleine producten",), head="producten"))
     assert "Potloden, kantoorfruit, koffie" in answer.citations[0].quote
