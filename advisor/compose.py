@@ -74,8 +74,15 @@ class Composition:
 
 
 def passage_sentences(passage: Passage, document_text: str, hit_rank: int) -> list[Sentence]:
-    deadline.check()
     """The sentences of a passage, located in the document's source text; headings left out."""
+    deadline.check()
+    return [Sentence(hit_rank, passage, start, end, clean) for start, end, clean in _spans(passage, document_text)]
+
+
+@lru_cache(maxsize=4096)
+def _spans(passage: Passage, document_text: str) -> tuple[tuple[int, int, str], ...]:
+    """A passage's statement sentences as (start, end, clean), worked out once per passage: the same
+    passages come back for question after question."""
     out = []
     for unit in units(passage.text):
         if unit.is_furniture or heading_level(unit) is not None:
@@ -86,8 +93,8 @@ def passage_sentences(passage: Passage, document_text: str, hit_rank: int) -> li
             if len(clean.split()) >= MIN_SENTENCE_WORDS and not addresses_assistant(clean) and not is_filler(clean):
                 # text that addresses the assistant is data about a document, never a statement;
                 # navigation and furniture say nothing
-                out.append(Sentence(hit_rank, passage, start, end, clean))
-    return out
+                out.append((start, end, clean))
+    return tuple(out)
 
 
 def _sentence_terms(text: str) -> set[str]:
