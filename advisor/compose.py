@@ -139,15 +139,13 @@ def score_sentences(sentences: list[Sentence], found: list[Concept], texts=None)
         met = sum(local[c.word] for c in found if c.terms & terms)
         folded = " ".join(words(s.clean))
         s.score = met / total + 0.15 * sum(p in folded for p in phrases) + 0.08 / s.hit_rank
-    for s, nxt in zip(sentences, sentences[1:]):
+    for s, nxt in itertools.zip_longest(sentences, sentences[1:]):
         if s.clean.endswith("?"):
             # a question in the source rarely answers one; the sentence right after it does
             # ('Staat de dienst niet in het overzicht? Aarzel dan niet om …')
-            if nxt.passage.id == s.passage.id and nxt.start - s.end < 5:
+            if nxt is not None and nxt.passage.id == s.passage.id and nxt.start - s.end < 5:
                 nxt.score = max(nxt.score, ANSWERED_SHARE * s.score)
             s.score *= 0.5
-    if sentences and sentences[-1].clean.endswith("?"):
-        sentences[-1].score *= 0.5
 
 
 _LEANS_BACK = re.compile(r"^(?:Dit|Dat|Deze|Die|Zo|Hierbij|Daarom|Daarvoor|Ook|This|That|These|Those|So)\b")

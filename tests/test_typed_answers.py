@@ -313,3 +313,8 @@ def test_an_enumerating_sentence_is_judged_with_the_sentences_before_it():
     answer = _compose_one(text, ("kleine", "producten"), 2,
                           Analysis(type="list", focus=("kleine producten",), head="producten"))
     assert "Potloden, kantoorfruit, koffie" in answer.citations[0].quote
+
+
+def test_the_names_of_coded_lines_are_validated_at_load():
+    with pytest.raises(ConfigError, match=r"\[coded\]"):
+        lists.load_steps("[steps]\npatterns = ['(?P<n>\\\\d) stappen']\n[numbers]\ntwee = 2\n[announce]\npatterns = ['x']\n")

@@ -153,6 +153,7 @@ class _Steps:
     patterns: tuple[re.Pattern, ...]
     numbers: dict[str, int]
     announce: tuple[re.Pattern, ...]
+    coded_names: tuple[str, ...]  # what the sources call lines numbered by an ambition's code
 
 
 def load_steps(text: str | None = None) -> _Steps:
@@ -163,22 +164,16 @@ def load_steps(text: str | None = None) -> _Steps:
     patterns = compile_patterns(SOURCE, "steps", data.get("steps", {}).get("patterns"))
     if any("n" not in p.groupindex for p in patterns):
         raise ConfigError(f"{SOURCE} [steps]: every pattern needs a group named `n` (the number of steps)")
+    names = data.get("coded", {}).get("names")
+    if not isinstance(names, list) or not all(isinstance(n, str) and n.strip() for n in names):
+        raise ConfigError(f"{SOURCE} [coded]: `names` must be a list of words")
     return _Steps(patterns, {k.lower(): v for k, v in numbers.items()},
-                  compile_patterns(SOURCE, "announce", data.get("announce", {}).get("patterns")))
+                  compile_patterns(SOURCE, "announce", data.get("announce", {}).get("patterns")), tuple(names))
 
 
 @lru_cache(maxsize=1)
 def steps() -> _Steps:
     return load_steps()
-
-
-@lru_cache(maxsize=1)
-def coded_names() -> tuple[str, ...]:
-    """What the sources call lines numbered by an ambition's code (lists.toml [coded] names)."""
-    names = tomllib.loads(read_text("advisor.resources", "lists.toml")).get("coded", {}).get("names")
-    if not isinstance(names, list) or not all(isinstance(n, str) and n.strip() for n in names):
-        raise ConfigError(f"{SOURCE} [coded]: `names` must be a list of words")
-    return tuple(names)
 
 
 def announces(sentence: str) -> bool:
@@ -321,6 +316,6 @@ def coded(text: str) -> list[Enumeration]:
             context = " ".join(u.clean for u in us[max(0, i - CONTEXT_UNITS):i])
             found.append(Enumeration(us[i - 1] if i else None, [Item(us[r].start, us[r].end, us[r].clean) for r in rows],
                                      us[i].start, us[rows[-1]].end, complete=rows[-1] + 1 < len(us),
-                                     context=context, label=" ".join([*codes, *coded_names()])))
+                                     context=context, label=" ".join([*codes, *steps().coded_names])))
         i = rows[-1] + 1
     return found
