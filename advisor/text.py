@@ -68,12 +68,21 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+def _code_tokens(m: re.Match) -> str:
+    """An objective code as one token, followed by its ambition's code when it has one ('K 3.1' →
+    'k3.1 k3'): a question about 'K3' meets the objectives numbered under it."""
+    letter, number = m.group(1), m.group(2)
+    major = number.split(".")[0]
+    return f" {letter}{number} {letter}{major} " if major != number else f" {letter}{number} "
+
+
 def words(text: str) -> list[str]:
-    """Folded word tokens; objective codes ('S.1.1', 'K 2.1') become one token ('s1.1').
+    """Folded word tokens; objective codes ('S.1.1', 'K 2.1') become one token ('s1.1') and that of
+    their ambition ('s1').
 
     A token longer than MAX_WORD_CHARS is cut to that length, so the work per word is bounded.
     """
-    text = _CODE.sub(lambda m: f" {m.group(1)}{m.group(2)} ", text)
+    text = _CODE.sub(_code_tokens, text)
     out = []
     for token in _TOKEN.findall(fold(text)):
         if token[0].isdigit():

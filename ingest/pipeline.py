@@ -32,7 +32,8 @@ from ingest.parsers import Limits, parse
 from ingest import versions
 from ingest.sources import DocumentSpec, resolve
 
-CHUNKER_VERSION = "structure-4"  # 3: over-long sentences cut at clause/word boundaries; 4: a line ending in a comma runs on
+CHUNKER_VERSION = "structure-5"  # 3: over-long sentences cut at clause/word boundaries; 4: a line ending in a comma runs on;
+# 5: an objective code is also indexed under its ambition's code (K 3.1 → k3.1, k3)
 
 
 @dataclass

@@ -80,7 +80,9 @@ def test_dutch_compounds_meet_their_parts():
 
 
 def test_objective_codes_and_numbers_are_single_tokens():
-    assert words("S.1.1. en K 2.1 en C.2.6") == ["s1.1", "en", "k2.1", "en", "c2.6"]
+    # each objective code is one token, followed by its ambition's code, which a question names ('K2')
+    assert words("S.1.1. en K 2.1 en C.2.6") == ["s1.1", "s1", "en", "k2.1", "k2", "en", "c2.6", "c2"]
+    assert words("AMBITIE K.3: en S1") == ["ambitie", "k3", "en", "s1"]
     assert "139000" in words("opdrachten < € 139.000")
     assert "de" not in content_words("de opdracht", "nl")
 
