@@ -394,7 +394,7 @@ def _enumerations(passage: Passage, following):
               *lists.coded(passage.text), *lists.asked(passage.text)]:
         first = (passage, _shift(e.items, passage), passage.start + e.start, passage.start + e.end)
         intro = " ".join(filter(None, [e.lead.clean if e.lead else "", e.label]))
-        yield e.context, intro, [first, *_continue(e, passage, following)]
+        yield e.context, intro, [first, *_continue(e, passage, following)], e.of
     for unit in units(passage.text):
         spans = sentence_spans(passage.text, unit.start, unit.end)
         for k, (s, t) in enumerate(spans):
@@ -402,12 +402,12 @@ def _enumerations(passage: Passage, following):
             items = lists.inline(sentence, passage.start + s)
             if items:
                 intro = sentence[:items[0].start - passage.start - s]
-                yield sentence, intro, [(passage, items, passage.start + s, passage.start + t)]
+                yield sentence, intro, [(passage, items, passage.start + s, passage.start + t)], None
             elif lists.enumerates(sentence):  # 'a, b en c' in running text: the sentence is the list,
                 # judged as the lines around a list are, with the sentences before it ('Elk bedrijf koopt
                 # kleine producten in. Potloden, kantoorfruit, koffie en ga zo maar door.')
                 before = passage.text[spans[max(0, k - LEAD_IN_LINES)][0]:t]
-                yield before, "", [(passage, [], passage.start + s, passage.start + t)]
+                yield before, "", [(passage, [], passage.start + s, passage.start + t)], None
 
 
 @lru_cache(maxsize=1)
@@ -458,7 +458,7 @@ def list_statements(hits: list[Hit], found: list[Concept], head: str, language: 
     best = None
     for rank, hit in enumerate(hits, start=1):
         deadline.check()
-        for context, intro, segments in _enumerations(hit.passage, following):
+        for context, intro, segments, of in _enumerations(hit.passage, following):
             items = " ".join(it.text for _, its, _, _ in segments for it in its)
             # the words right before a list say what it lists; the lines before them, less
             title = hit.passage.title
@@ -467,7 +467,8 @@ def list_statements(hits: list[Hit], found: list[Concept], head: str, language: 
                         ITEMS_SHARE * _text_score(items, found, title))
             score += HEAD_BONUS * _head_met(intro, heads, head) + 0.08 / rank
             count = sum(len(its) for _, its, _, _ in segments)
-            score += ANNOUNCED_BONUS * (count > 1 and _announced(context, count, heads))
+            # a group of a longer list is announced as that list is ('7 ambities' before 3 groups)
+            score += ANNOUNCED_BONUS * (count > 1 and _announced(context, of or count, heads))
             if best is None or score > best[0]:
                 best = (score, segments)
     if best is None or best[0] < floor:

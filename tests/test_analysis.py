@@ -64,3 +64,9 @@ def test_the_cue_file_is_validated():
         load_cues(good.replace('"definition"]', '"definitions"]', 1))
     with pytest.raises(ConfigError, match=r"\[backoff\]"):
         load_cues(good.replace("'fact'],", "'facts'],", 1))
+
+
+def test_a_list_head_ends_at_its_verb():
+    assert analyse("Welke ambities horen bij klimaatefficiënt aankopen?").head == "ambities"
+    assert analyse("Which ambitions fall under circular purchasing?").head == "ambitions"
+    assert analyse("What are the purchase objectives?").head == "purchase objectives"  # a leading verb is read past

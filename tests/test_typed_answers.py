@@ -282,8 +282,9 @@ def test_the_words_of_a_documents_title_do_not_pick_its_sentences():
 def test_numbered_rows_that_run_on_from_the_passage_before_start_at_their_next_number():
     text = "Sociaal:\n\n4. Vierde ding\n5. Vijfde ding\n\nCirculair:\n\n6. Zesde ding\n"
     assert lists.structured(text) == []
-    [found] = lists.structured(text, first=4)
+    found, *groups = lists.structured(text, first=4)
     assert [i.text for i in found.items] == ["Vierde ding", "Vijfde ding", "Zesde ding"]
+    assert [g.lead.clean for g in groups] == ["Sociaal:", "Circulair:"]
     assert found.next_number == 7
 
 
@@ -318,3 +319,25 @@ def test_an_enumerating_sentence_is_judged_with_the_sentences_before_it():
 def test_the_names_of_coded_lines_are_validated_at_load():
     with pytest.raises(ConfigError, match=r"\[coded\]"):
         lists.load_steps("[steps]\npatterns = ['(?P<n>\\\\d) stappen']\n[numbers]\ntwee = 2\n[announce]\npatterns = ['x']\n")
+
+
+GROUPED_LIST = ("Het plan steunt op 5 doelen in 2 soorten:\n\nGroene doelen:\n\n1. Meer bomen planten\n"
+                "2. Minder beton gieten\n\nSociale doelen:\n\n3. Meer mensen aan het werk\n4. Eerlijke lonen betalen\n"
+                "5. Lokale winkels steunen\n")
+
+
+def test_a_numbered_list_divided_by_headings_is_a_list_and_each_group_one():
+    whole, green, social = lists.structured(GROUPED_LIST)
+    assert len(whole.items) == 5 and whole.lead.clean.startswith("Het plan steunt op 5 doelen")
+    assert [i.text for i in green.items] == ["Meer bomen planten", "Minder beton gieten"]
+    assert social.lead.clean == "Sociale doelen:" and len(social.items) == 3 and social.of == 5
+
+
+def test_a_question_naming_a_group_gets_that_group_and_one_naming_the_list_the_whole():
+    from advisor.answer.analysis import Analysis
+
+    group = _compose_one(GROUPED_LIST, ("doelen", "sociale"), 4, Analysis(type="list", focus=(), head="doelen"))
+    listed = [line for line in group.answer.splitlines() if line.endswith("[1]")]
+    assert listed[0] == "De bronnen noemen er 3: [1]" and "- Eerlijke lonen betalen [1]" in listed
+    whole = _compose_one(GROUPED_LIST, ("doelen", "plan"), 4, Analysis(type="list", focus=(), head="doelen"))
+    assert "De bronnen noemen er 5: [1]" in whole.answer

@@ -41,6 +41,7 @@ class _Cues:
     backoff: tuple[tuple[re.Pattern, str], ...]
     heads: tuple[re.Pattern, ...]
     fact_heads: tuple[re.Pattern, ...]
+    head_ends: frozenset[str] = frozenset()
 
 
 # A wildcard or character class repeated without bound ('.*', '[^?]+'): two of them in one pattern
@@ -98,7 +99,24 @@ def load_cues(text: str | None = None) -> _Cues:
                  _compile("backoff.wrappers", backoff.get("wrappers")),
                  tuple(zip(_compile("backoff.rules", [r[0] for r in rules]), (r[1] for r in rules))),
                  _named("list_head", data.get("list_head", {}).get("patterns"), "head"),
-                 _named("fact_head", data.get("fact_head", {}).get("patterns"), "head"))
+                 _named("fact_head", data.get("fact_head", {}).get("patterns"), "head"),
+                 _word_list("list_head.ends", data.get("list_head", {}).get("ends", [])))
+
+
+def _word_list(section: str, value) -> frozenset[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() and " " not in v.strip() for v in value):
+        raise ConfigError(f"{SOURCE} [{section}]: expected a list of single words")
+    return frozenset(fold(v.strip()) for v in value)
+
+
+def _head(text: str, c: _Cues) -> str:
+    """The words naming what is listed or counted, up to the first verb ('ambities horen bij' → 'ambities')."""
+    kept = []
+    for w in text.split():
+        if w in c.head_ends and _focus(" ".join(kept), c):  # 'what are the …' reads on to its noun
+            break
+        kept.append(w)
+    return _focus(" ".join(kept), c)
 
 
 def _named(section: str, patterns, group: str) -> tuple[re.Pattern, ...]:
@@ -147,5 +165,5 @@ def analyse(question: str) -> Analysis:
     head = ""
     if kind in ("list", "fact"):
         m = next((m for p in (c.heads if kind == "list" else c.fact_heads) if (m := p.search(text))), None)
-        head = _focus(m.group("head"), c) if m else ""
+        head = _head(m.group("head"), c) if m else ""
     return Analysis(kind, focus, value, head)

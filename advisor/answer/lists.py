@@ -28,6 +28,7 @@ CONTEXT_UNITS = 6              # units before a list that say what it lists
 GAP_UNITS = 10                 # text between numbered rows (a table's other columns) skipped
 CODE_GAP_UNITS = 5             # text between coded objectives skipped
 TRAILING_UNITS = 2             # units after a table that may be its caption (a PDF puts it under)
+SUBHEADING_WORDS = 6           # a heading of a group of numbered rows is a short line ending in ':'
 _NUMBER = re.compile(r"^(\d{1,2})[.)]?\s")
 _MARK = re.compile(r"^(?:[•\-–*·▪◦]|\d{1,2}[.)]?)\s+")
 _LAST_JOIN = re.compile(r"\s(?:en|and|of|or)\s")
@@ -51,6 +52,7 @@ class Enumeration:
     wanted: int | None = None   # the number of steps the lead announces ('in vier stappen')
     next_number: int | None = None  # numbered rows: the number the next row would carry
     label: str = ""             # what the items' own marks say they are ('C2 aankoopdoelstellingen')
+    of: int | None = None       # a group of a longer list: the number of rows of that list
 
 
 def bare(line: str) -> str:
@@ -102,6 +104,9 @@ def structured(text: str, first: int = 1) -> list[Enumeration]:
                     and not _NUMBER.match(us[rows[-1] + 1].clean):
                 rows.append(rows[-1] + 1)
         lead = us[i - 1] if i > 0 else None
+        groups = _subheaded(us, rows) if numbered else []
+        if groups and i > 1 and lead is groups[0][0]:
+            lead = us[i - 2]  # the whole list's lead is the line above its first group's heading
         items = [_item(us[r]) for r in rows][:MAX_ITEMS]
         if len(items) >= MIN_ITEMS - (1 if lead is not None and lead.clean.endswith(":") else 0) \
                 and all(len(it.text.split()) <= MAX_ITEM_WORDS for it in items):
@@ -111,8 +116,35 @@ def structured(text: str, first: int = 1) -> list[Enumeration]:
             found.append(Enumeration(lead, items, (lead or unit).start, last.end,
                                      complete=rows[-1] + 1 < len(us), context=context,
                                      next_number=first + len(rows) if numbered else None))
+            # and each group under its own heading ('Circulair aankopen:'), read with the list's lead
+            # ('7 regionale duurzame ambities'): it wins where the question names its heading
+            for heading, part in groups:
+                found.append(Enumeration(heading, [_item(us[r]) for r in part], heading.start, us[part[-1]].end,
+                                         context=context, label=lead.clean if lead else "", of=len(rows)))
         i = rows[-1] + 1
     return found
+
+
+def _subheading(unit: Unit) -> bool:
+    """A short line that names the group of rows under it ('Sociaal aankopen:')."""
+    return unit.clean.endswith(":") and len(unit.clean.split()) <= SUBHEADING_WORDS and not LIST_ITEM.match(unit.clean)
+
+
+def _subheaded(us: list[Unit], rows: list[int]) -> list[tuple[Unit, list[int]]]:
+    """The groups of a numbered list that headings divide ('Klimaatefficiënt aankopen:' 1–3, 'Sociaal
+    aankopen:' 4–5, …), each with its heading; none unless a heading stands between two rows."""
+    groups: list[tuple[Unit, list[int]]] = []
+    previous = rows[0] - 2  # the first row's heading is the line right above it
+    for r in rows:
+        heading = next((us[j] for j in range(r - 1, previous, -1) if _subheading(us[j])), None)
+        if heading is not None and (groups or r == rows[0]):
+            groups.append((heading, [r]))
+        elif heading is not None:  # a first heading after some rows: those rows have none
+            return []
+        elif groups:
+            groups[-1][1].append(r)
+        previous = r
+    return groups if len(groups) >= 2 else []
 
 
 def enumerates(sentence: str) -> bool:
