@@ -246,6 +246,8 @@ class Statement:
     end: int
     lines: list[str]
     lead: str | None = None
+    score: float = 0.0          # how well its best sentence meets the question (generic statements)
+    context: str = ""           # a list's lead-in: what it is said to list
 
 
 def _text_score(text: str, found: list[Concept], title: str = "") -> float:
@@ -470,7 +472,7 @@ def list_statements(hits: list[Hit], found: list[Concept], head: str, language: 
             # a group of a longer list is announced as that list is ('7 ambities' before 3 groups)
             score += ANNOUNCED_BONUS * (count > 1 and _announced(context, of or count, heads))
             if best is None or score > best[0]:
-                best = (score, segments)
+                best = (score, segments, intro)
     if best is None or best[0] < floor:
         return []
     statements = []
@@ -481,6 +483,7 @@ def list_statements(hits: list[Hit], found: list[Concept], head: str, language: 
     count = sum(len(items) for _, items, _, _ in best[1])
     if count:
         statements[0].lead = render("answer", language, "list_lead", count=count)
+    statements[0].context = best[2]
     return statements
 
 
@@ -495,7 +498,8 @@ def _generic(sentences: list[Sentence], max_passages: int, texts) -> list[Statem
     runs = [run for pid in order
             for run in sorted(_runs(sorted(groups[pid], key=lambda s: s.start), texts(groups[pid][0].passage.doc_id)),
                               key=lambda r: -max(s.score for s in r))]  # in a passage, the best-met sentence first
-    return [Statement(r[0].passage, r[0].start, r[-1].end, [" ".join(s.clean for s in r)]) for r in runs]
+    return [Statement(r[0].passage, r[0].start, r[-1].end, [" ".join(s.clean for s in r)], score=max(s.score for s in r))
+            for r in runs]
 
 
 def _run_on(st: Statement, sentences: list[Sentence], doc: str, paragraph: bool = False) -> Statement:
@@ -629,6 +633,14 @@ def compose(hits: list[Hit], found: list[Concept], language: str, texts, max_pas
         generic[1:] = [g for g in generic[1:] if not _overlaps(g, generic[0])]
     generic = [g for g in generic
                if not any(g.passage.doc_id == t.passage.doc_id and g.start < t.end and t.start < g.end for t in typed)]
+    if kind == "list" and typed:  # beside the whole list, only sentences that say (in their own words
+        # or their page's running header) something asked that the list and its lead-in do not: not a
+        # stakeholder line under the header the list also has
+        said = _sentence_terms(" ".join(f"{texts(t.passage.doc_id)[t.start:t.end]} {t.context}" for t in typed))
+        unsaid = [c for c in found if not c.terms & said]
+        generic = [g for g in generic
+                   if any(c.terms & (_sentence_terms(g.lines[0]) | _running_terms(g.passage, texts(g.passage.doc_id)))
+                          for c in unsaid)]
     carded = list(card.citations) if card else []
     if carded:  # a quote the card already cites is not shown twice
         generic = [g for g in generic if not any(g.passage.doc_id == c.doc_id and g.start < c.end and c.start < g.end
