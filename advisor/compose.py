@@ -224,6 +224,8 @@ ADJACENT_WORDS = 1      # a value at most this many words from a question word�
 ADJACENT_BONUS = 0.25   # …counts this much extra
 HEAD_WORDS = 12         # the words before a list that may name what it lists…
 HEAD_BONUS = 0.3        # …and what naming it counts
+FOOTER_CHARS = 200      # what is read of the passage after a list that ends with its own
+CODE_BONUS = 0.3        # a list that names (around it) the ambition or objective code the question names
 ANNOUNCED_BONUS = 0.3   # a list whose lead-in announces as many of the asked things as it holds
 CONTEXT_SHARE = 0.7     # a list is judged by its lead-in, and by this share of the lines before it
 ITEMS_SHARE = 0.5       # …or by this share of its items
@@ -387,6 +389,16 @@ def _continue(e: lists.Enumeration, passage: Passage, following) -> list[tuple[P
     return segments
 
 
+def _footer(segments: list[tuple], following) -> str:
+    """The first lines after a list that ends with its last passage: in a PDF, the page's running
+    footer ('AMBITIE S.1: …') that says which ambition the block above it belongs to."""
+    last, _, _, end = segments[-1]
+    if following is None or last.text[end - last.start:].strip():
+        return ""
+    nxt = following(last)
+    return " ".join(nxt.text.strip().splitlines()[:lists.TRAILING_UNITS])[:FOOTER_CHARS] if nxt else ""
+
+
 def _enumerations(passage: Passage, following):
     """The enumerations of a passage, each with the text it is judged by, the words that introduce
     it and its segments
@@ -396,7 +408,8 @@ def _enumerations(passage: Passage, following):
               *lists.coded(passage.text), *lists.asked(passage.text)]:
         first = (passage, _shift(e.items, passage), passage.start + e.start, passage.start + e.end)
         intro = " ".join(filter(None, [e.lead.clean if e.lead else "", e.label]))
-        yield e.context, intro, [first, *_continue(e, passage, following)], e.of
+        segments = [first, *_continue(e, passage, following)]
+        yield f"{e.context} {_footer(segments, following)}", intro, segments, e.of
     for unit in units(passage.text):
         spans = sentence_spans(passage.text, unit.start, unit.end)
         for k, (s, t) in enumerate(spans):
@@ -430,6 +443,9 @@ def _synonyms() -> dict[str, tuple[str, ...]]:
     return out
 
 
+_CODE_WORD = re.compile(r"[a-z]\d{1,2}(?:\.\d{1,2})*")
+
+
 def _head_met(intro: str, head: list[Concept], head_words: str) -> bool:
     """Whether the last words before a list name what the question asks to list, in its words or
     in a synonym the sources use ('gemeenten' → 'lokale besturen')."""
@@ -457,6 +473,7 @@ def list_statements(hits: list[Hit], found: list[Concept], head: str, language: 
     statement per passage it spans, each item a line; the first leads with the count. Introduced
     by the words the question lists ('Welke lokale besturen' → '10 lokale besturen (…)') counts extra."""
     heads = [c for c in found if c.word in set(words(head))]
+    codes = [c for c in found if _CODE_WORD.fullmatch(c.word)]  # 'K2', 'S.1': the one list that is meant
     best = None
     for rank, hit in enumerate(hits, start=1):
         deadline.check()
@@ -468,6 +485,10 @@ def list_statements(hits: list[Hit], found: list[Concept], head: str, language: 
                         CONTEXT_SHARE * _text_score(f"{hit.passage.section} {context}", found, title),
                         ITEMS_SHARE * _text_score(items, found, title))
             score += HEAD_BONUS * _head_met(intro, heads, head) + 0.08 / rank
+            if codes:
+                said = _sentence_terms(f"{hit.passage.section} {intro} {context}")  # not its items: a slip
+                # in a source's numbering ('K 1.1.', 'K.2.2.' on K1's page) names no list
+                score += CODE_BONUS * all(c.terms & said for c in codes)
             count = sum(len(its) for _, its, _, _ in segments)
             # a group of a longer list is announced as that list is ('7 ambities' before 3 groups)
             score += ANNOUNCED_BONUS * (count > 1 and _announced(context, of or count, heads))
@@ -636,7 +657,9 @@ def compose(hits: list[Hit], found: list[Concept], language: str, texts, max_pas
     if kind == "list" and typed:  # beside the whole list, only sentences that say (in their own words
         # or their page's running header) something asked that the list and its lead-in do not: not a
         # stakeholder line under the header the list also has
-        said = _sentence_terms(" ".join(f"{texts(t.passage.doc_id)[t.start:t.end]} {t.context}" for t in typed))
+        said = _sentence_terms(" ".join(f"{t.passage.section} {texts(t.passage.doc_id)[t.start:t.end]} {t.context}"
+                                        for t in typed))
+        said |= {term for t in typed for term in _running_terms(t.passage, texts(t.passage.doc_id))}
         unsaid = [c for c in found if not c.terms & said]
         generic = [g for g in generic
                    if any(c.terms & (_sentence_terms(g.lines[0]) | _running_terms(g.passage, texts(g.passage.doc_id)))

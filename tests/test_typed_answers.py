@@ -159,7 +159,8 @@ def test_lines_under_a_heading_are_a_list():
     text = ("STAKEHOLDERS\nWerkgroep aankoop (aankopers en experten)\nDe reguliere economie (inschrijvers)\n"
             "De sociale economie (als leverancier)\n\nDit is een gewone alinea met een punt.\n")
     [found] = lists.headed(text)
-    assert found.context == "STAKEHOLDERS" and len(found.items) == 3
+    # judged by its heading and the lines after it (a PDF page's running footer names the ambition)
+    assert found.context == "STAKEHOLDERS Dit is een gewone alinea met een punt." and len(found.items) == 3
     assert lists.headed("Titel\nEen zin die eindigt met een punt.\nNog een zin.\nEn nog een.\n") == []
 
 
@@ -342,3 +343,22 @@ def test_a_question_naming_a_group_gets_that_group_and_one_naming_the_list_the_w
     assert "Meer bomen" not in group.answer  # the rest of the list says nothing asked that the group does not
     whole = _compose_one(GROUPED_LIST, ("doelen", "plan"), 4, Analysis(type="list", focus=(), head="doelen"))
     assert "De bronnen noemen er 5: [1]" in whole.answer
+
+
+def test_a_table_row_that_swallowed_the_next_is_split_and_the_rows_go_on():
+    text = ("Naam productgroep Indicatieve streefwaarden\n\n1 Verlichting Alles LED\n\n2 ICT Beste label\n\n"
+            "3 Machines (klein) Nieuwe machines zuiniger. 4 Machines (groot) \n\n5 Witgoed Hoogste label\n")
+    [found] = lists.structured(text)
+    assert [i.text for i in found.items] == ["Verlichting Alles LED", "ICT Beste label",
+                                             "Machines (klein) Nieuwe machines zuiniger.", "Machines (groot)",
+                                             "Witgoed Hoogste label"]
+    assert text[found.items[3].start:found.items[3].end] == "Machines (groot)" and found.next_number == 6
+
+
+def test_a_list_whose_surroundings_name_the_asked_code_wins_over_its_twins():
+    from advisor.answer.analysis import Analysis
+
+    text = ("STAKEHOLDERS\nWerkgroep klimaat\nAankopers toestellen\nDe markt\n\nAMBITIE K.3: Energie\n\n"
+            "STAKEHOLDERS\nWerkgroep sociale economie\nAankopers opdrachten\nDe sociale economie\n\nAMBITIE S.1: Sociaal\n")
+    answer = _compose_one(text, ("stakeholders", "s1"), 4, Analysis(type="list", focus=(), head="stakeholders"))
+    assert "Werkgroep sociale economie" in answer.answer and "Werkgroep klimaat" not in answer.answer

@@ -71,9 +71,9 @@ def _numbered(us: list[Unit], i: int) -> list[int]:
     rows, expected, j, gap = [i], int(_NUMBER.match(us[i].clean).group(1)) + 1, i + 1, 0
     while j < len(us) and gap <= GAP_UNITS:
         m = _NUMBER.match(us[j].clean)
-        if m and int(m.group(1)) == expected:
+        if m and (int(m.group(1)) == expected or int(m.group(1)) == expected + 1 and _swallowed(us[rows[-1]], expected)):
             rows.append(j)
-            expected, gap = expected + 1, 0
+            expected, gap = int(m.group(1)) + 1, 0
         elif heading_level(us[j]) is not None and not m:
             gap += 1
         else:
@@ -107,7 +107,7 @@ def structured(text: str, first: int = 1) -> list[Enumeration]:
         groups = _subheaded(us, rows) if numbered else []
         if groups and i > 1 and lead is groups[0][0]:
             lead = us[i - 2]  # the whole list's lead is the line above its first group's heading
-        items = [_item(us[r]) for r in rows][:MAX_ITEMS]
+        items = (_rows(text, us, rows) if numbered else [_item(us[r]) for r in rows])[:MAX_ITEMS]
         if len(items) >= MIN_ITEMS - (1 if lead is not None and lead.clean.endswith(":") else 0) \
                 and all(len(it.text.split()) <= MAX_ITEM_WORDS for it in items):
             last = us[rows[-1]]
@@ -115,7 +115,7 @@ def structured(text: str, first: int = 1) -> list[Enumeration]:
             context = " ".join(u.clean for u in [*us[max(0, i - CONTEXT_UNITS):i], *after])
             found.append(Enumeration(lead, items, (lead or unit).start, last.end,
                                      complete=rows[-1] + 1 < len(us), context=context,
-                                     next_number=first + len(rows) if numbered else None))
+                                     next_number=first + len(items) if numbered else None))
             # and each group under its own heading ('Circulair aankopen:'), read with the list's lead
             # ('7 regionale duurzame ambities'): it wins where the question names its heading
             for heading, part in groups:
@@ -123,6 +123,29 @@ def structured(text: str, first: int = 1) -> list[Enumeration]:
                                          context=context, label=lead.clean if lead else "", of=len(rows)))
         i = rows[-1] + 1
     return found
+
+
+def _swallowed(row: Unit, number: int) -> bool:
+    """Whether a row's line ends with the next row ('… machines. 4 Machines (groot)')."""
+    return re.search(rf"(?<=[.)\w])\s+{number}\s+[A-Z]", row.clean[2:]) is not None
+
+
+def _rows(text: str, us: list[Unit], rows: list[int]) -> list[Item]:
+    """The items of numbered rows, a row that swallowed the next one split in two: a PDF table may
+    put '4 Machines (groot)' at the end of row 3's line ('… machines. 4 Machines (groot)')."""
+    items = []
+    for n, r in enumerate(rows):
+        number = int(_NUMBER.match(us[r].clean).group(1))
+        following = int(_NUMBER.match(us[rows[n + 1]].clean).group(1)) if n + 1 < len(rows) else None
+        raw = text[us[r].start:us[r].end]
+        inner = re.search(rf"(?<=[.)\w])\s+{number + 1}\s+(?=[A-Z])", raw[2:]) if following != number + 1 else None
+        if inner is None:
+            items.append(_item(us[r]))
+            continue
+        cut = us[r].start + 2 + inner.start()
+        items.append(Item(us[r].start, cut, _MARK.sub("", " ".join(text[us[r].start:cut].split()), count=1)))
+        items.append(Item(cut + inner.end() - inner.start(), us[r].end, _MARK.sub("", " ".join(text[cut:us[r].end].split()), count=1)))
+    return items
 
 
 def _subheading(unit: Unit) -> bool:
@@ -287,10 +310,13 @@ def headed(text: str) -> list[Enumeration]:
                 break
             rows.append(nxt)
         if len(rows) >= MIN_ITEMS:
-            # the quote holds the lines; the heading names them (the passage's section shows it too)
+            # the quote holds the lines; the heading names them (the passage's section shows it too), and
+            # so may the lines after the block (a PDF page's running footer: 'AMBITIE S.1: …')
+            last = us.index(rows[-1])
+            after = " ".join(u.clean for u in us[last + 1:last + 1 + TRAILING_UNITS])
             found.append(Enumeration(unit, [Item(r.start, r.end, r.clean) for r in rows[:MAX_ITEMS]],
                                      rows[0].start, rows[min(len(rows), MAX_ITEMS) - 1].end,
-                                     complete=us.index(rows[-1]) + 1 < len(us), context=unit.clean))
+                                     complete=last + 1 < len(us), context=f"{unit.clean} {after}".strip()))
     return found
 
 
@@ -344,7 +370,8 @@ def coded(text: str) -> list[Enumeration]:
             j += 1
         if len(rows) >= 2:
             # the codes name the ambition ('S.1.1.' → 'S1') and the items are what the sources call coded lines
-            codes = dict.fromkeys("".join(_CODE.match(us[r].clean).group(1, 2)) for r in rows)
+            # (the first row's: a source may slip a number, 'K 1.1.', 'K.2.2.' on K1's page)
+            codes = ["".join(_CODE.match(us[i].clean).group(1, 2))]
             context = " ".join(u.clean for u in us[max(0, i - CONTEXT_UNITS):i])
             found.append(Enumeration(us[i - 1] if i else None, [Item(us[r].start, us[r].end, us[r].clean) for r in rows],
                                      us[i].start, us[rows[-1]].end, complete=rows[-1] + 1 < len(us),
