@@ -509,7 +509,10 @@ def list_statements(hits: list[Hit], found: list[Concept], head: str, language: 
 
 
 def _generic(sentences: list[Sentence], max_passages: int, texts) -> list[Statement]:
-    chosen = with_context(select(sentences, max_passages), sentences)
+    # a line of digits alone ('050 47 54 35') says nothing on its own: it is never chosen for what the
+    # title and page header around it meet (a fact answer finds it by its value)
+    worded = [s for s in sentences if any(w.isalpha() for w in content_words(s.clean))]
+    chosen = with_context(select(worded, max_passages), sentences)
     order: list[str] = []
     groups: dict[str, list[Sentence]] = {}
     for s in chosen:
