@@ -662,7 +662,6 @@ def compose(hits: list[Hit], found: list[Concept], language: str, texts, max_pas
         # stakeholder line under the header the list also has
         said = _sentence_terms(" ".join(f"{t.passage.section} {texts(t.passage.doc_id)[t.start:t.end]} {t.context}"
                                         for t in typed))
-        said |= {term for t in typed for term in _running_terms(t.passage, texts(t.passage.doc_id))}
         unsaid = [c for c in found if not c.terms & said]
         generic = [g for g in generic
                    if any(c.terms & (_sentence_terms(g.lines[0]) | _running_terms(g.passage, texts(g.passage.doc_id)))
