@@ -285,7 +285,7 @@ def test_numbered_rows_that_run_on_from_the_passage_before_start_at_their_next_n
     assert lists.structured(text) == []
     found, *groups = lists.structured(text, first=4)
     assert [i.text for i in found.items] == ["Vierde ding", "Vijfde ding", "Zesde ding"]
-    assert [g.lead.clean for g in groups] == ["Sociaal:", "Circulair:"]
+    assert [g.lead.clean for g in groups[:2]] == ["Sociaal:", "Circulair:"]
     assert found.next_number == 7
 
 
@@ -328,7 +328,7 @@ GROUPED_LIST = ("Het plan steunt op 5 doelen in 2 soorten:\n\nGroene doelen:\n\n
 
 
 def test_a_numbered_list_divided_by_headings_is_a_list_and_each_group_one():
-    whole, green, social = lists.structured(GROUPED_LIST)
+    whole, green, social, _headings = lists.structured(GROUPED_LIST)
     assert len(whole.items) == 5 and whole.lead.clean.startswith("Het plan steunt op 5 doelen")
     assert [i.text for i in green.items] == ["Meer bomen planten", "Minder beton gieten"]
     assert social.lead.clean == "Sociale doelen:" and len(social.items) == 3 and social.of == 5
@@ -362,3 +362,9 @@ def test_a_list_whose_surroundings_name_the_asked_code_wins_over_its_twins():
             "STAKEHOLDERS\nWerkgroep sociale economie\nAankopers opdrachten\nDe sociale economie\n\nAMBITIE S.1: Sociaal\n")
     answer = _compose_one(text, ("stakeholders", "s1"), 4, Analysis(type="list", focus=(), head="stakeholders"))
     assert "Werkgroep sociale economie" in answer.answer and "Werkgroep klimaat" not in answer.answer
+
+
+def test_the_headings_of_a_grouped_list_are_a_list_of_their_own():
+    found = lists.structured(GROUPED_LIST)
+    headings = [e for e in found if [i.text for i in e.items] == ["Groene doelen", "Sociale doelen"]]
+    assert len(headings) == 1 and headings[0].lead.clean.startswith("Het plan steunt op 5 doelen in 2 soorten")

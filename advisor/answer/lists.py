@@ -121,6 +121,9 @@ def structured(text: str, first: int = 1) -> list[Enumeration]:
             for heading, part in groups:
                 found.append(Enumeration(heading, [_item(us[r]) for r in part], heading.start, us[part[-1]].end,
                                          context=context, label=lead.clean if lead else "", of=len(rows)))
+            if groups:  # and the headings themselves: '… gelinkt aan 3 types duurzaam aankopen:' names them
+                found.append(Enumeration(lead, [Item(h.start, h.end, h.clean.rstrip(":")) for h, _ in groups],
+                                         (lead or unit).start, last.end, context=context))
         i = rows[-1] + 1
     return found
 
