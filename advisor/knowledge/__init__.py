@@ -140,7 +140,8 @@ class Knowledge:
 
 
 CUES = {"non_eu_products", "framework_agreement", "no_framework_agreement", "lots", "asks_reservation",
-        "declines_reservation", "asks_criteria", "recipients", "add_on"}   # the word lists of intake.toml
+        "asks_direct_award", "own_contract", "dividing_line", "declines_reservation", "asks_criteria", "recipients",
+        "add_on"}   # the word lists of intake.toml
 ROLES = {"objective", "suitability"}
 # Where an instrument goes in the tender, in the order a tender reads (the MVI / MVOO criteria tools'
 # places, with the subject and division of the contract for lots and framework agreements), and the
