@@ -19,7 +19,7 @@ from functools import lru_cache
 from advisor import model
 from advisor.answer.analysis import Analysis
 from advisor.knowledge import Knowledge, knowledge
-from advisor.product_groups import recognise
+from advisor.product_groups import outside_purchase, recognise
 from advisor.text import clipped
 
 _MULTIPLIERS = {"k": 1_000, "duizend": 1_000, "dzd": 1_000, "mio": 1_000_000, "miljoen": 1_000_000,
@@ -52,6 +52,7 @@ class Intake:
     jurisdiction_assumed: bool = False
     non_eu_products: bool | None = None
     other_groups: list[str] = field(default_factory=list)
+    outside_purchase: str | None = None       # a purchase in no group of the framework ("juridisch advies")
     carried: list[str] = field(default_factory=list)   # FIELDS whose value came from earlier turns
 
     FIELDS = ("product_group", "value_eur", "duration_months", "framework_agreement", "lots", "jurisdiction",
@@ -60,7 +61,8 @@ class Intake:
 
     @property
     def missing(self) -> list[str]:
-        return [f for f in self.ASKED if getattr(self, f) is None]
+        return [f for f in self.ASKED if getattr(self, f) is None
+                and not (f == "product_group" and self.outside_purchase)]
 
     def merged(self, newer: "Intake") -> "Intake":
         """This intake with every field the newer one knows replaced by the newer value."""
@@ -160,7 +162,8 @@ def _extract_bundled(text: str) -> Intake:
 def _extract(text: str, kb: Knowledge) -> Intake:
     group, others = match_group(text, kb)
     amount = parse_amount(text, kb.threshold.amount_eur if kb.cues["dividing_line"].search(text) else None)
-    intake = Intake(product_group=group, other_groups=others, duration_months=parse_duration(text))
+    intake = Intake(product_group=group, other_groups=others, duration_months=parse_duration(text),
+                    outside_purchase=None if group else outside_purchase(text, kb))
     if amount:
         intake.value_eur, intake.value_basis = amount
     if kb.cues["no_framework_agreement"].search(text):

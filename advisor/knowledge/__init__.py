@@ -132,6 +132,7 @@ class Knowledge:
     cues: dict[str, re.Pattern] = field(default_factory=dict)   # intake.toml, by key
     reservation_groups_evidence: tuple[Evidence, ...] = ()
     no_group: tuple[str, ...] = ()   # words that name no product group although a group's word is in them
+    outside: tuple[str, ...] = ()    # purchases the framework names in no group (legal advice, insurance, ...)
 
     @property
     def reservation(self) -> Criterion:
@@ -262,8 +263,11 @@ def load(directory: Traversable = HERE) -> Knowledge:
     no_group = fw.get("no_product_group", {"words": []})
     _check_keys(no_group, {"words"}, {"words"}, "framework.toml no_product_group")
     no_group = _words(no_group["words"], "framework.toml no_product_group words") if no_group["words"] else ()
+    outside = fw.get("outside_groups", {"words": []})
+    _check_keys(outside, {"words"}, {"words"}, "framework.toml outside_groups")
+    outside = _words(outside["words"], "framework.toml outside_groups words") if outside["words"] else ()
     return Knowledge(framework, threshold, groups, criteria, legal, tuple(every), jurisdictions, cues, reservation_groups,
-                     no_group)
+                     no_group, outside)
 
 
 def _jurisdiction_ids(data: dict) -> tuple[str, ...]:
