@@ -75,7 +75,8 @@ def menu(intake: Intake, kb: Knowledge, citations: CitationList, language: str, 
     chosen = [c for c in kb.criteria.values() if applicable(c, intake, group, kb)
               and not (c.reservation and (reservable == "no" or without_reservation))
               and not (c.not_reserved and reserving)]
-    chosen.sort(key=lambda c: (c.rank, c.id))
+    above = intake.value_eur is not None and intake.value_eur > kb.threshold.amount_eur
+    chosen.sort(key=lambda c: (c.rank_above if above and c.rank_above else c.rank, c.id))
     out = []
     for c in chosen:
         if len(out) >= size:

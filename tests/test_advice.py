@@ -253,3 +253,13 @@ def test_a_dutch_buyer_of_a_purchase_in_no_group_is_answered_with_their_own_law(
                          "aan een sociaal werkbedrijf?")
     assert answer.intake.jurisdiction == "nl" and answer.verdict.reservable == "conditional"
     assert "prioritaire productgroep" not in answer.answer
+
+
+def test_lots_rank_higher_above_the_line_as_their_source_gives_them_for_larger_contracts(advisor):
+    """'Deel grotere opdrachten op in percelen': above € 139.000 lots come before the rank-3 instruments."""
+    def menu(value):
+        return [c.id for c in advisor.suggest({"product_group": "catering", "value_eur": value,
+                                                "framework_agreement": True}, reservation=True).criteria]
+    large, small = menu(520_000), menu(90_000)
+    assert "lots" in large and "fair_trade" not in large   # lots (2 above the line) before fair trade (3)
+    assert "fair_trade" in small and "lots" not in small   # below it, rank 3 both, and the five places are taken

@@ -87,6 +87,7 @@ class Criterion:
     framework_only: bool = False
     non_eu_products: bool = False
     not_reserved: bool = False           # its source gives it for a contract that is not reserved
+    rank_above: int | None = None        # its rank when the value is above the framework's line
     place: str | None = None             # where it goes in the tender (PLACES)
     level: str | None = None             # ambition level (LEVELS), only with a source for it
     level_evidence: Evidence | None = None
@@ -345,7 +346,7 @@ def _criteria(data: dict, groups: dict[str, ProductGroup], legal: dict[str, Lega
     criteria = {}
     crit_keys = set(Criterion.__dataclass_fields__) - {"roles"}
     optional = {"value", "framework_agreement", "jurisdiction", "reservation", "framework_only", "non_eu_products",
-                "not_reserved", "level", "level_evidence"}
+                "not_reserved", "level", "level_evidence", "rank_above"}
     _unique(data.get("criteria", []), "criteria.toml criterion")
     for c in data.get("criteria", []):
         where = f"criteria.toml criterion {c.get('id', '?')}"
@@ -365,6 +366,9 @@ def _criteria(data: dict, groups: dict[str, ProductGroup], legal: dict[str, Lega
             raise KnowledgeError(f"{where}: the reservation criterion cannot be one for a contract that is not reserved")
         if c.get("reservation") and c["place"] != "reservation":
             raise KnowledgeError(f"{where}: the reservation criterion's place is reservation, got {c['place']!r}")
+        for key in ("rank", "rank_above"):
+            if key in c and (not isinstance(c[key], int) or isinstance(c[key], bool) or c[key] < 1):
+                raise KnowledgeError(f"{where}: {key} must be a whole number >= 1, got {c[key]!r}")
         if c.get("value") not in (None, "above", "below"):
             raise KnowledgeError(f"{where}: value must be 'above' or 'below'")
         if "jurisdiction" in c and c["jurisdiction"] not in jurisdictions:
