@@ -47,7 +47,8 @@ def applicable(criterion: Criterion, intake: Intake, group: ProductGroup | None,
     fits_group = "*" in targets or (group is not None and (group.id in targets or targets & set(group.ambitions)))
     if criterion.non_eu_products and intake.non_eu_products:
         fits_group = True
-    if criterion.reservation and group is not None and intake.jurisdiction != kb.framework["jurisdiction"]:
+    named = group is not None or intake.outside_purchase is not None
+    if criterion.reservation and named and intake.jurisdiction != kb.framework["jurisdiction"]:
         fits_group = True  # the buyer's own law decides, and it is not limited to the framework's groups
     if not fits_group:
         return False
@@ -74,7 +75,8 @@ def menu(intake: Intake, kb: Knowledge, citations: CitationList, language: str, 
     chosen = [c for c in kb.criteria.values() if applicable(c, intake, group, kb)
               and not (c.reservation and (reservable == "no" or without_reservation))
               and not (c.not_reserved and reserving)]
-    chosen.sort(key=lambda c: (c.rank, c.id))
+    above = intake.value_eur is not None and intake.value_eur > kb.threshold.amount_eur
+    chosen.sort(key=lambda c: (c.rank_above if above and c.rank_above else c.rank, c.id))
     out = []
     for c in chosen:
         if len(out) >= size:
@@ -138,11 +140,11 @@ def verdict(intake: Intake, kb: Knowledge, citations: CitationList, language: st
     checks = [say(language, key) for key in BASE_CHECKS]
     checks.append(say(language, f"check_reservation_{intake.jurisdiction}"))
 
-    if group is None:
+    if group is None and intake.outside_purchase is None:
         reason(say(language, "reason_suitability"), suitability)
         return model.Verdict(reservable="unknown", reasons=reasons, checks=checks)
 
-    name = group.name(language)
+    name = group.name(language) if group else intake.outside_purchase
     if intake.jurisdiction != kb.framework["jurisdiction"]:  # the framework does not apply; the buyer's own law does
         card = kb.legal[kb.jurisdictions[intake.jurisdiction].reservation_card]
         note(say(language, f"reason_outside_framework_{intake.jurisdiction}"), card.source)
@@ -152,10 +154,10 @@ def verdict(intake: Intake, kb: Knowledge, citations: CitationList, language: st
         return model.Verdict(reservable="conditional", reasons=reasons, checks=checks)
 
     # a claim about the list of priority groups (on it or not) cites the list whole
-    if not group.reservation_priority:
+    if group is None or not group.reservation_priority:   # a group off the list, or a purchase in no group
         reason(say(language, "reason_not_priority", group=name[:1].upper() + name[1:]), *kb.reservation_groups_evidence)
         reason(say(language, "reason_reserve_objective"), kb.reservation.roles["objective"])
-        if any(a != kb.framework["reservation_ambition"] for a in group.ambitions):
+        if group and any(a != kb.framework["reservation_ambition"] for a in group.ambitions):
             reason(say(language, "reason_other_ambitions", group=name), group.evidence)
         return model.Verdict(reservable="no", reasons=reasons, checks=[])
 

@@ -19,7 +19,7 @@ from functools import lru_cache
 from advisor import model
 from advisor.answer.analysis import Analysis
 from advisor.knowledge import Knowledge, knowledge
-from advisor.product_groups import recognise
+from advisor.product_groups import outside_purchase, recognise
 from advisor.text import clipped
 
 _MULTIPLIERS = {"k": 1_000, "duizend": 1_000, "dzd": 1_000, "mio": 1_000_000, "miljoen": 1_000_000,
@@ -52,6 +52,7 @@ class Intake:
     jurisdiction_assumed: bool = False
     non_eu_products: bool | None = None
     other_groups: list[str] = field(default_factory=list)
+    outside_purchase: str | None = None       # a purchase in no group of the framework ("juridisch advies")
     carried: list[str] = field(default_factory=list)   # FIELDS whose value came from earlier turns
 
     FIELDS = ("product_group", "value_eur", "duration_months", "framework_agreement", "lots", "jurisdiction",
@@ -60,7 +61,8 @@ class Intake:
 
     @property
     def missing(self) -> list[str]:
-        return [f for f in self.ASKED if getattr(self, f) is None]
+        return [f for f in self.ASKED if getattr(self, f) is None
+                and not (f == "product_group" and self.outside_purchase)]
 
     def merged(self, newer: "Intake") -> "Intake":
         """This intake with every field the newer one knows replaced by the newer value."""
@@ -85,8 +87,9 @@ class Intake:
             threshold_eur=kb.threshold.amount_eur, missing=self.missing)
 
 
-def parse_amount(text: str) -> tuple[float, str] | None:
-    """The largest euro amount in the text, and whether it is a total or per year."""
+def parse_amount(text: str, line: float | None = None) -> tuple[float, str] | None:
+    """The largest euro amount in the text, and whether it is a total or per year; an amount equal to
+    `line` (the framework's dividing line, when the text names it as one) is not the contract's."""
     best = None
     for m in _AMOUNT.finditer(text):
         mult = (m.group("mult") or "").lower()
@@ -108,6 +111,8 @@ def parse_amount(text: str) -> tuple[float, str] | None:
             value = float(number.replace(",", "."))
         if _THRESHOLD_BEFORE.search(text[max(0, m.start() - 20):m.start()]):
             continue  # "boven € 139.000": a dividing line, not this contract's value
+        if line is not None and abs(value - line) < 0.5:
+            continue  # "Waarom ligt de grens op € 139.000?": the line itself, not this contract's value
         basis = "per year" if _PER_YEAR.match(text[m.end():]) else "total"
         if value >= 100 and (best is None or value > best[0]):
             best = (value, basis)
@@ -156,8 +161,9 @@ def _extract_bundled(text: str) -> Intake:
 
 def _extract(text: str, kb: Knowledge) -> Intake:
     group, others = match_group(text, kb)
-    amount = parse_amount(text)
-    intake = Intake(product_group=group, other_groups=others, duration_months=parse_duration(text))
+    amount = parse_amount(text, kb.threshold.amount_eur if kb.cues["dividing_line"].search(text) else None)
+    intake = Intake(product_group=group, other_groups=others, duration_months=parse_duration(text),
+                    outside_purchase=None if group else outside_purchase(text, kb))
     if amount:
         intake.value_eur, intake.value_basis = amount
     if kb.cues["no_framework_agreement"].search(text):
@@ -212,9 +218,19 @@ def declines_reservation(question: str) -> bool:
 
 
 def asks_reservation(question: str) -> bool:
-    """The question itself asks whether the contract may be reserved (a follow-up that asks it again
-    is read in its conversation: advisor/conversation.py)."""
-    return not declines_reservation(question) and bool(knowledge().cues["asks_reservation"].search(question))
+    """The question itself asks whether the contract may be reserved, in those words or as giving it to
+    the social economy without competition (a follow-up that asks it again is read in its
+    conversation: advisor/conversation.py)."""
+    cues = knowledge().cues
+    return not declines_reservation(question) and bool(cues["asks_reservation"].search(question)
+                                                         or cues["asks_direct_award"].search(question))
+
+
+def about_own_contract(question: str) -> bool:
+    """The question speaks of the asker's own contract: says it is theirs, or gives its value or duration."""
+    said = extract(question)
+    return bool(knowledge().cues["own_contract"].search(question)) or said.value_eur is not None \
+        or said.duration_months is not None
 
 
 def asks_criteria(question: str) -> bool:
@@ -228,7 +244,14 @@ def asks_criteria(question: str) -> bool:
 # "en als het € 200.000 is?"), never to a list or fact question ("Welke alternatieven zijn er voor
 # een voorbehouden opdracht?", "Hoeveel vakantiedagen heeft een werknemer in een maatwerkbedrijf?"),
 # which may still get a criteria menu ("Welke criteria neem ik op in ons cateringbestek?").
+# A verdict is asked only of the asker's own contract: a question that says so ("Mag ik ...", "onze
+# schoonmaak", a value or duration given; intake.toml `own_contract`), or one of no notion type that
+# names a product group. A how or why question that only names a group ("Hoe pak je het aan om een
+# schoonmaakopdracht voor te behouden?", "Waarom wil het kader drukwerk reserveren?") asks how
+# reserving works or why the framework does it; "Hoe kan ik onze schoonmaak van € 80.000 voorbehouden?"
+# asks about this contract.
 NO_VERDICT = frozenset({"list", "fact"})
+VERDICT_FOR_OWN_CONTRACT = frozenset({"procedure", "reason"})
 
 
 def explains_notion(analysis: Analysis) -> bool:
@@ -239,9 +262,12 @@ def explains_notion(analysis: Analysis) -> bool:
 def asks_verdict(question: str, analysis: Analysis) -> bool:
     """A question about this contract's reservation (a follow-up that asks again is the
     conversation's to decide: advisor.conversation)."""
-    if explains_notion(analysis) or analysis.type in NO_VERDICT:
+    if explains_notion(analysis) or analysis.type in NO_VERDICT or not asks_reservation(question):
         return False
-    return asks_reservation(question)
+    if about_own_contract(question):
+        return True
+    # a question of no notion type that names a product group is about a contract of that group
+    return analysis.type not in VERDICT_FOR_OWN_CONTRACT and extract(question).product_group is not None
 
 
 def asks_menu(question: str, analysis: Analysis) -> bool:

@@ -142,6 +142,8 @@ class Intake(BaseModel):
     product_groups: list[str] = Field(default_factory=list, description="Every product group the contract covers, "
                                       "product_group first: a contract of several groups (e.g. cleaning and green "
                                       "maintenance in two lots) lists each.")
+    outside_purchase: str | None = Field(None, description="A purchase the buyer named that is in no product group "
+                                                           "of the framework (e.g. legal advice), as written.")
     product_group_name: str | None = Field(None, description="The product group's Dutch name.")
     reservation_priority_group: bool | None = Field(None, description="Whether the framework gives the group "
                                                                       "priority for reservation.")

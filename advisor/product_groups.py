@@ -120,6 +120,14 @@ def matches(text: str, kb: Knowledge) -> list[Match]:
     return found
 
 
+def outside_purchase(text: str, kb: Knowledge) -> str | None:
+    """The first purchase the text names that the framework puts in no group ("juridisch advies"), as
+    the text writes it."""
+    words = _no_group(kb.outside)
+    found = words.search(fold(text)) if words and _named(fold(text), kb.outside) else None
+    return found.group(0).strip() if found else None
+
+
 def most_specific(found: list[Match]) -> list[Match]:
     """Longest first; a match that overlaps one already kept is dropped."""
     kept: list[Match] = []

@@ -157,6 +157,10 @@ NO_VERDICT = [
     "Welk btw-tarief geldt op een voorbehouden schoonmaakopdracht?",
     "What is the VAT rate on catering in Belgium?",
     "Hoeveel vakantiedagen heeft een werknemer in een maatwerkbedrijf?",
+    # how and why questions that only name a group or the framework's line: about reserving, not this contract
+    "Hoe ga je te werk om het groenonderhoud voor te behouden aan een maatwerkbedrijf?",
+    "Why does the framework reserve catering contracts for the social economy?",
+    "Waarom geldt voor voorbehouden opdrachten een drempel van € 139.000?",
 ]
 
 
@@ -201,3 +205,61 @@ def test_an_own_contract_in_the_buyers_words_is_advised_not_refused(advisor):
                          "€50,000, one year.")
     assert not answer.refused and answer.verdict.reservable == "yes"
     assert answer.intake.product_group == "green_maintenance"
+
+
+@pytest.mark.parametrize("question", [
+    "Hoe kan ik onze schoonmaakopdracht van € 60.000 voorbehouden?",
+    "Why may we reserve our printing contract of €90,000 for a sheltered workshop?",
+])
+def test_a_how_or_why_question_about_the_askers_own_contract_gets_a_verdict(advisor, question):
+    assert advisor.ask(question).verdict is not None
+
+
+@pytest.mark.parametrize("question", [
+    "Mag het groenonderhoud van de begraafplaatsen (€ 70.000) naar een sociale onderneming zonder open oproep?",
+    "Can we award the mailing of our newsletter (€25,000) directly to a sheltered company?",
+])
+def test_giving_the_contract_to_the_social_economy_without_competition_asks_a_verdict(advisor, question):
+    answer = advisor.ask(question)
+    assert answer.verdict is not None and answer.verdict.reservable == "yes"
+
+
+def test_the_line_named_as_a_line_is_no_contract_value():
+    from advisor.intake import extract
+
+    assert extract("Waarom ligt de grens op € 139.000?").value_eur is None
+    assert extract("Onze schoonmaakopdracht kost € 139.000.").value_eur == 139_000
+    assert extract("Onze opdracht van € 80.000 ligt onder de drempel van € 139.000.").value_eur == 80_000
+
+
+@pytest.mark.parametrize("question,said", [
+    ("Mogen we de opdracht voor juridische bijstand (€ 50.000, 2 jaar) voorbehouden aan de sociale economie?",
+     "juridische bijstand"),
+    ("Can we reserve our telecom contract (€120,000) for a sheltered workshop?", "telecom"),
+])
+def test_a_purchase_in_no_group_gets_no_with_the_list_cited_whole(advisor, question, said):
+    answer = advisor.ask(question)
+    assert answer.intake.product_group is None and answer.intake.outside_purchase == said
+    assert "product_group" not in answer.intake.missing
+    assert answer.verdict.reservable == "no"
+    listed = answer.verdict.reasons[0]
+    quote = next(c.quote for c in answer.citations if c.n == listed.cites[0])
+    assert said in listed.text.lower() and "Groenonderhoud" in quote and "Drukwerk" in quote
+    assert "reserved_contract" not in [c.id for c in answer.criteria]
+
+
+def test_a_dutch_buyer_of_a_purchase_in_no_group_is_answered_with_their_own_law(advisor):
+    answer = advisor.ask("Gemeente Leiden: mogen we de vertaling van onze brochures (€ 40.000) voorbehouden "
+                         "aan een sociaal werkbedrijf?")
+    assert answer.intake.jurisdiction == "nl" and answer.verdict.reservable == "conditional"
+    assert "prioritaire productgroep" not in answer.answer
+
+
+def test_lots_rank_higher_above_the_line_as_their_source_gives_them_for_larger_contracts(advisor):
+    """'Deel grotere opdrachten op in percelen': above € 139.000 lots come before the rank-3 instruments."""
+    def menu(value):
+        return [c.id for c in advisor.suggest({"product_group": "catering", "value_eur": value,
+                                                "framework_agreement": True}, reservation=True).criteria]
+    large, small = menu(520_000), menu(90_000)
+    assert "lots" in large and "fair_trade" not in large   # lots (2 above the line) before fair trade (3)
+    assert "fair_trade" in small and "lots" not in small   # below it, rank 3 both, and the five places are taken

@@ -191,8 +191,11 @@ def test_authored_text_is_found_when_it_carries_a_marker():
 
 # --- jurisdiction, what was ruled out, and the criteria as the MVI / MVOO tools show them --------------
 
-DUTCH = [c for c in CASES if re.search(r"nederland|dutch|gemeente (utrecht|amsterdam|den haag|zwolle)|eindhoven|"
-                                       r"rotterdam|nijmegen|groningen|breda", c[1] + " ".join(map(str, c[2])), re.I)]
+# the advice set's rows labelled Dutch, and the golden cases that name a Dutch buyer
+LABELLED_NL = {r["id"] for r in read_jsonl(folder("evals") / "sets" / "advice.jsonl") if r["intake"]["jurisdiction"] == "nl"}
+DUTCH = [c for c in CASES if c[0] in LABELLED_NL or re.search(
+    r"nederland|dutch|gemeente (utrecht|amsterdam|den haag|zwolle)|eindhoven|rotterdam|nijmegen|groningen|breda",
+    c[1] + " ".join(map(str, c[2])), re.I)]
 
 
 @pytest.mark.parametrize("case", DUTCH, ids=[c[0] for c in DUTCH])
@@ -273,3 +276,21 @@ def test_the_menu_is_grouped_by_place_in_the_order_of_a_tender(advisor):
     for c in answer.criteria:
         assert [p for line, p in under.items() if line.startswith(f"- {c.title}")] == [c.place], c.id
     assert any(c.level == "basis" and "(basisniveau)" in answer.answer for c in answer.criteria)
+
+
+# --- the README's advisory examples are what the advisor answers -------------------------------------
+
+def _readme_examples() -> list[tuple[str, str]]:
+    """(question, answer text up to the sources) of each `advisor ask "..."` example in the README's
+    advisory-engine section."""
+    readme = (folder("evals").parent / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## The advisory engine"):readme.index("## LLM-backed answers")]
+    examples = re.findall(r'advisor ask "([^"]+)"`.*?```text\n(.*?)```', section, re.S)
+    return [(q, text.split("\n\nBronnen:")[0].split("\n\nSources:")[0].strip()) for q, text in examples]
+
+
+def test_the_readme_advisory_examples_are_the_advisors_answers(advisor):
+    examples = _readme_examples()
+    assert len(examples) >= 2, "the README's advisory section shows a criteria menu and a verdict"
+    for question, shown in examples:
+        assert advisor.ask(question).answer.strip() == shown, question

@@ -49,6 +49,8 @@ BROKEN = [
      "criteria.toml criterion fair_trade: unknown level 'high'; known: basis, significant, ambitious"),
     ("criteria.toml", 'rank = 3\nplace = "subject"', 'rank = 3\nplace = "subject"\nlevel = "ambitious"',
      "criteria.toml criterion lots: a level needs its source: give level and level_evidence together"),
+    ("criteria.toml", 'rank_above = 2', 'rank_above = 0',
+     "criteria.toml criterion lots: rank_above must be a whole number >= 1, got 0"),
     ("criteria.toml", 'rank = 3\nplace = "subject"\n', 'rank = 3\n',
      r"criteria.toml criterion lots: .*missing keys \['place'\]"),
     ("criteria.toml", 'place = "reservation"', 'place = "award"',

@@ -87,6 +87,7 @@ class Criterion:
     framework_only: bool = False
     non_eu_products: bool = False
     not_reserved: bool = False           # its source gives it for a contract that is not reserved
+    rank_above: int | None = None        # its rank when the value is above the framework's line
     place: str | None = None             # where it goes in the tender (PLACES)
     level: str | None = None             # ambition level (LEVELS), only with a source for it
     level_evidence: Evidence | None = None
@@ -132,6 +133,7 @@ class Knowledge:
     cues: dict[str, re.Pattern] = field(default_factory=dict)   # intake.toml, by key
     reservation_groups_evidence: tuple[Evidence, ...] = ()
     no_group: tuple[str, ...] = ()   # words that name no product group although a group's word is in them
+    outside: tuple[str, ...] = ()    # purchases the framework names in no group (legal advice, insurance, ...)
 
     @property
     def reservation(self) -> Criterion:
@@ -140,7 +142,8 @@ class Knowledge:
 
 
 CUES = {"non_eu_products", "framework_agreement", "no_framework_agreement", "lots", "asks_reservation",
-        "declines_reservation", "asks_criteria", "recipients", "add_on"}   # the word lists of intake.toml
+        "asks_direct_award", "own_contract", "dividing_line", "declines_reservation", "asks_criteria", "recipients",
+        "add_on"}   # the word lists of intake.toml
 ROLES = {"objective", "suitability"}
 # Where an instrument goes in the tender, in the order a tender reads (the MVI / MVOO criteria tools'
 # places, with the subject and division of the contract for lots and framework agreements), and the
@@ -261,8 +264,11 @@ def load(directory: Traversable = HERE) -> Knowledge:
     no_group = fw.get("no_product_group", {"words": []})
     _check_keys(no_group, {"words"}, {"words"}, "framework.toml no_product_group")
     no_group = _words(no_group["words"], "framework.toml no_product_group words") if no_group["words"] else ()
+    outside = fw.get("outside_groups", {"words": []})
+    _check_keys(outside, {"words"}, {"words"}, "framework.toml outside_groups")
+    outside = _words(outside["words"], "framework.toml outside_groups words") if outside["words"] else ()
     return Knowledge(framework, threshold, groups, criteria, legal, tuple(every), jurisdictions, cues, reservation_groups,
-                     no_group)
+                     no_group, outside)
 
 
 def _jurisdiction_ids(data: dict) -> tuple[str, ...]:
@@ -340,7 +346,7 @@ def _criteria(data: dict, groups: dict[str, ProductGroup], legal: dict[str, Lega
     criteria = {}
     crit_keys = set(Criterion.__dataclass_fields__) - {"roles"}
     optional = {"value", "framework_agreement", "jurisdiction", "reservation", "framework_only", "non_eu_products",
-                "not_reserved", "level", "level_evidence"}
+                "not_reserved", "level", "level_evidence", "rank_above"}
     _unique(data.get("criteria", []), "criteria.toml criterion")
     for c in data.get("criteria", []):
         where = f"criteria.toml criterion {c.get('id', '?')}"
@@ -360,6 +366,9 @@ def _criteria(data: dict, groups: dict[str, ProductGroup], legal: dict[str, Lega
             raise KnowledgeError(f"{where}: the reservation criterion cannot be one for a contract that is not reserved")
         if c.get("reservation") and c["place"] != "reservation":
             raise KnowledgeError(f"{where}: the reservation criterion's place is reservation, got {c['place']!r}")
+        for key in ("rank", "rank_above"):
+            if key in c and (not isinstance(c[key], int) or isinstance(c[key], bool) or c[key] < 1):
+                raise KnowledgeError(f"{where}: {key} must be a whole number >= 1, got {c[key]!r}")
         if c.get("value") not in (None, "above", "below"):
             raise KnowledgeError(f"{where}: value must be 'above' or 'below'")
         if "jurisdiction" in c and c["jurisdiction"] not in jurisdictions:
