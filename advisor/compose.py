@@ -657,15 +657,6 @@ def compose(hits: list[Hit], found: list[Concept], language: str, texts, max_pas
         generic[1:] = [g for g in generic[1:] if not _overlaps(g, generic[0])]
     generic = [g for g in generic
                if not any(g.passage.doc_id == t.passage.doc_id and g.start < t.end and t.start < g.end for t in typed)]
-    if kind == "list" and typed:  # beside the whole list, only sentences that say (in their own words
-        # or their page's running header) something asked that the list and its lead-in do not: not a
-        # stakeholder line under the header the list also has
-        said = _sentence_terms(" ".join(f"{t.passage.section} {texts(t.passage.doc_id)[t.start:t.end]} {t.context}"
-                                        for t in typed))
-        unsaid = [c for c in found if not c.terms & said]
-        generic = [g for g in generic
-                   if any(c.terms & (_sentence_terms(g.lines[0]) | _running_terms(g.passage, texts(g.passage.doc_id)))
-                          for c in unsaid)]
     carded = list(card.citations) if card else []
     if carded:  # a quote the card already cites is not shown twice
         generic = [g for g in generic if not any(g.passage.doc_id == c.doc_id and g.start < c.end and c.start < g.end
