@@ -20,10 +20,17 @@ from advisor.package_data import read_text
     ("In which appendix is the overview of roles?", "number"),
     ("Welk bedrijf voert de schilderwerken uit?", "organisation"),
     ("Hoeveel gemeenten onderscheidt de praktijkgids", "number"),  # 'onderscheidt' without 'van' compares nothing
+    ("Which municipality coordinates the hydrant maintenance?", "place"),
+    ("What is the number of cases in the guide?", "number"),
+    ("Wat kost het onderhoud van de brandkranen?", "amount"),
 ])
 def test_fact_questions_of_each_value_kind_are_recognised(question, kind):
     found = analyse(question)
     assert (found.type, found.value_kind) == ("fact", kind)
+
+
+def test_the_number_of_names_what_is_counted():
+    assert analyse("Wat is het aantal gemeenten in de aankoopcentrale?").head == "gemeenten"
 
 
 def test_a_comparison_with_onderscheidt_still_names_two_sides():
