@@ -371,7 +371,13 @@ def _value_statement(hits: list[Hit], found: list[Concept], kind: str, language:
         listed = _all_sentences(hit.passage, doc, rank)
         around = PASSAGE_SHARE * _text_score(hit.passage.index_text, judged)
         title = hit.passage.title
-        own = [_text_score(x.clean, judged, title) for x, _ in listed]
+        scored: dict[int, float] = {}
+
+        def own(j: int) -> float:  # only value sentences and their neighbours are scored
+            if j not in scored:
+                scored[j] = _text_score(listed[j][0].clean, judged, title)
+            return scored[j]
+
         for i, (s, block) in enumerate(listed):
             found_values = values.find(kind, s.clean)
             if not found_values:
@@ -379,14 +385,14 @@ def _value_statement(hits: list[Hit], found: list[Concept], kind: str, language:
             lead_ins = [x.clean for x, b in listed[max(0, i - LEAD_IN_LINES):i] if b == block]
             beside = [j for j in (i - 1, i + 1) if 0 <= j < len(listed) and listed[j][1] == block
                       and _LEANS_BACK.match(listed[max(i, j)][0].clean)]
-            score = max([own[i], around, *(FACT_CONTEXT * _text_score(t, judged, title) for t in lead_ins),
-                         *(NEIGHBOUR_SHARE * own[j] for j in beside)])
+            score = max([own(i), around, *(FACT_CONTEXT * _text_score(t, judged, title) for t in lead_ins),
+                         *(NEIGHBOUR_SHARE * own(j) for j in beside)])
             value, gap = _best_value(found_values, s.clean, near, head)
             if gap is not None and gap <= ADJACENT_WORDS:
                 score += ADJACENT_BONUS * (2 if gap < 0 else 1)
             score += 0.08 / rank
-            neighbour = max(beside, key=lambda j: own[j], default=None)
-            if neighbour is not None and NEIGHBOUR_SHARE * own[neighbour] <= own[i]:
+            neighbour = max(beside, key=own, default=None)
+            if neighbour is not None and NEIGHBOUR_SHARE * own(neighbour) <= own(i):
                 neighbour = None  # the value's own sentence meets the question well enough
             if best is None or score > best[0]:
                 best = (score, i, listed, value, s, neighbour)
