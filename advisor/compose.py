@@ -222,6 +222,8 @@ LEAD_IN_LINES = 2       # lines of the same block before a value line that say w
 PASSAGE_SHARE = 0.6     # a value line borrows this share of its passage's score
 ADJACENT_WORDS = 1      # a value at most this many words from a question word…
 ADJACENT_BONUS = 0.25   # …counts this much extra
+NEIGHBOUR_SHARE = 0.8   # a value sentence borrows this share of the score of a sentence it leans on or that leans on it
+BYLINE_PASSAGES = 12    # passages of a retrieved document read on for its byline
 HEAD_WORDS = 12         # the words before a list that may name what it lists…
 HEAD_BONUS = 0.3        # …and what naming it counts
 FOOTER_CHARS = 200      # what is read of the passage after a list that ends with its own
@@ -310,38 +312,97 @@ def _best_value(found_values, clean: str, found: list[Concept], head: str = ""):
 
 
 def fact_statement(hits: list[Hit], found: list[Concept], kind: str, language: str, texts,
-                   floor: float, head: str = "") -> Statement | None:
+                   floor: float, head: str = "", neighbours=None) -> Statement | None:
     """The sentence of the retrieved passages that holds a value of the asked kind and best meets
     the question, quoted with the lines of its block that belong to it; its lead names the value.
+    When no sentence holds one, a value of the kind's fallback kinds (values.toml) is looked for.
+    A question about a document itself (who wrote it, when) is answered from its byline first;
+    `neighbours` is then (following, preceding), the passages after and before one in its document."""
+    if neighbours is not None and all(neighbours):
+        byline = _byline_statement(hits, kind, language, texts, neighbours)
+        if byline is not None:
+            return byline
+    for tried in (kind, *values.kinds()[kind].fallback):
+        statement = _value_statement(hits, found, tried, language, texts, floor, head)
+        if statement is not None:
+            return statement
+    return None
 
-    A sentence is judged by itself, by the lead-in lines of its block ('Voor alle vragen:' before a
-    name and an e-mail address) and, less, by its passage; a value right next to a word of the
-    question ('26 aankoopdoelstellingen', 'de stad Roeselare') counts extra; when the question
-    names what it counts or measures (`head`: 'hoeveel aankoopdoelstellingen'), only next to those."""
+
+def _byline_statement(hits: list[Hit], kind: str, language: str, texts, neighbours) -> Statement | None:
+    """The byline ('Paul De Neve (mei 2018)') of the best-ranked retrieved document, when it has one
+    holding a value of the asked kind, read from its retrieved passages on and back. Only that
+    document's: another document's author is not the answer to who wrote this one."""
+    if not hits:
+        return None
+    asked = hits[0].passage.doc_id
+    for rank, hit in enumerate(hits, start=1):
+        if hit.passage.doc_id != asked:
+            continue
+        doc = texts(asked)
+        for step in neighbours:
+            passage = hit.passage
+            for _ in range(BYLINE_PASSAGES):
+                deadline.check()
+                for s, _block in _all_sentences(passage, doc, rank):
+                    found_values = values.find(kind, s.clean) if values.byline(s.clean) else []
+                    if found_values:
+                        lead = render("answer", language, "fact_lead",
+                                      label=render("answer", language, f"kind_{kind}"), value=found_values[0].text)
+                        return Statement(passage, s.start, s.end, [s.clean], lead)
+                passage = step(passage)
+                if passage is None:
+                    break
+    return None
+
+
+def _value_statement(hits: list[Hit], found: list[Concept], kind: str, language: str, texts,
+                     floor: float, head: str = "") -> Statement | None:
+    """A sentence is judged by itself, by the lead-in lines of its block ('Voor alle vragen:' before a
+    name and an e-mail address), by the sentence next to it that leans on it or that it leans on
+    ('Weerwerk heeft … contracten. Zo is er een opdracht om onkruid te branden…', quoted with it)
+    and, less, by its passage, never by the words the value answers by itself ('op welke dag'); a
+    value right next to a word of the question ('26 aankoopdoelstellingen', 'de stad Roeselare')
+    counts extra; when the question names what it counts or measures (`head`: 'hoeveel
+    aankoopdoelstellingen'), only next to those."""
     near = [c for c in found if c.word in set(words(head))] or found
+    answered = values.kinds()[kind].answers
+    judged = [c for c in found if c.word.lower() not in answered] or found
     best = None
     for rank, hit in enumerate(hits, start=1):
         deadline.check()
         doc = texts(hit.passage.doc_id)
         listed = _all_sentences(hit.passage, doc, rank)
-        around = PASSAGE_SHARE * _text_score(hit.passage.index_text, found)
+        around = PASSAGE_SHARE * _text_score(hit.passage.index_text, judged)
+        title = hit.passage.title
+        scored: dict[int, float] = {}
+
+        def own(j: int) -> float:  # only value sentences and their neighbours are scored
+            if j not in scored:
+                scored[j] = _text_score(listed[j][0].clean, judged, title)
+            return scored[j]
+
         for i, (s, block) in enumerate(listed):
             found_values = values.find(kind, s.clean)
             if not found_values:
                 continue
             lead_ins = [x.clean for x, b in listed[max(0, i - LEAD_IN_LINES):i] if b == block]
-            title = hit.passage.title
-            score = max([_text_score(s.clean, found, title), around,
-                         *(FACT_CONTEXT * _text_score(t, found, title) for t in lead_ins)])
+            beside = [j for j in (i - 1, i + 1) if 0 <= j < len(listed) and listed[j][1] == block
+                      and _LEANS_BACK.match(listed[max(i, j)][0].clean)]
+            score = max([own(i), around, *(FACT_CONTEXT * _text_score(t, judged, title) for t in lead_ins),
+                         *(NEIGHBOUR_SHARE * own(j) for j in beside)])
             value, gap = _best_value(found_values, s.clean, near, head)
             if gap is not None and gap <= ADJACENT_WORDS:
                 score += ADJACENT_BONUS * (2 if gap < 0 else 1)
             score += 0.08 / rank
+            neighbour = max(beside, key=own, default=None)
+            if neighbour is not None and NEIGHBOUR_SHARE * own(neighbour) <= own(i):
+                neighbour = None  # the value's own sentence meets the question well enough
             if best is None or score > best[0]:
-                best = (score, i, listed, value, s)
+                best = (score, i, listed, value, s, neighbour)
     if best is None or best[0] < floor:
         return None
-    _, i, listed, value, s = best
+    _, i, listed, value, s, neighbour = best
     block = listed[i][1]
     first = i
     if len(s.clean.split()) < MIN_SENTENCE_WORDS:
@@ -352,6 +413,9 @@ def fact_statement(hits: list[Hit], found: list[Concept], kind: str, language: s
             and len(listed[last + 1][0].clean.split()) <= SHORT_LINE_WORDS \
             and len(listed[last][0].clean.split()) <= SHORT_LINE_WORDS:
         last += 1
+    if neighbour is not None and first == i == last:
+        # the sentence that says what the value is about comes along: 'Weerwerk heeft … Zo is er …'
+        first, last = min(i, neighbour), max(i, neighbour)
     span = [x for x, _ in listed[first:last + 1]]
     doc = texts(s.passage.doc_id)
     quoted = _clean(doc[span[0].start:span[-1].end])
@@ -623,14 +687,15 @@ class _Span:
 
 def compose(hits: list[Hit], found: list[Concept], language: str, texts, max_passages: int,
             analysis: Analysis | None = None, following=None, card=None,
-            sides: list[Side] | None = None) -> Composition:
+            sides: list[Side] | None = None, preceding=None) -> Composition:
     """The answer's statements: for a fact question the sentence holding a value of the asked kind
     first, for a list question the whole enumeration, then the best sentences of the passages.
     `analysis` (advisor.answer.analysis) picks the composer and the intro; `following(passage)`
     gives the next passage of the same document (a list is followed across passages); `card`
     (advisor.answer.cards.lead) opens a definition answer with the concept card's summary, its
-    anchors cited first; `sides`, for a comparison, the two sides retrieved on their own. An English
-    answer ends with the glossary's English for the Dutch terms its quotes contain."""
+    anchors cited first; `sides`, for a comparison, the two sides retrieved on their own;
+    `preceding(passage)` the passage before (a fact question about a document reads back to its
+    byline). An English answer ends with the glossary's English for the Dutch terms its quotes contain."""
     kind = analysis.type if analysis else None
     sentences = [s for rank, hit in enumerate(hits, start=1)
                  for s in passage_sentences(hit.passage, texts(hit.passage.doc_id), rank)]
@@ -646,7 +711,8 @@ def compose(hits: list[Hit], found: list[Concept], language: str, texts, max_pas
     floor = max(0.1, TYPED_FLOOR * top)
     typed: list[Statement] = []
     if kind == "fact" and analysis.value_kind:
-        fact = fact_statement(hits, found, analysis.value_kind, language, texts, floor, analysis.head)
+        fact = fact_statement(hits, found, analysis.value_kind, language, texts, floor, analysis.head,
+                              (following, preceding) if analysis.about_document else None)
         typed = [fact] if fact else []
     elif kind == "list":
         typed = list_statements(hits, found, analysis.head, language, texts, following, floor)

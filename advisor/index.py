@@ -215,6 +215,12 @@ class Index:
         nxt = order[at + 1] if at is not None and at + 1 < len(order) else None
         return nxt if nxt is not None and nxt.doc_id == passage.doc_id else None
 
+    def preceding(self, passage: Passage) -> Passage | None:
+        """The passage before `passage` in its document, or None at the document's start."""
+        at = self.position.get(passage.id)
+        prev = self._ordered[at - 1] if at else None
+        return prev if prev is not None and prev.doc_id == passage.doc_id else None
+
     def document_text(self, doc_id: str) -> str:
         if doc_id not in self._texts:
             with self.layout.document_text_path(doc_id).open(encoding="utf-8", newline="") as f:

@@ -2,11 +2,14 @@
 answer's first statement and inside a quote it shows, is a list complete, is there filler, is an
 English question answered in English prose.
 
-    .venv/bin/python -m evals.answer_types [--split dev|test|holdout] [--show]
+    .venv/bin/python -m evals.answer_types [--split dev|test|holdout] [--show] [--ids REGEX]
 
 Runs the advisor in process on evals/sets/answer_types.jsonl (written from the documents before the
-advisor ever answered them) and prints one row per question type. Metric functions are pure: they
-take an item and the Answer.
+advisor ever answered them) and prints one row per question type, then how often the question
+analysis gives the labelled type (question_types.jsonl and answer_types.jsonl; the hold-out:
+question_types_holdout.jsonl). `--ids` keeps the items whose id matches a regular expression, to
+score one batch of items apart (`--ids 'type-fact-1[1-3]\d|qt-fact-0[2-9]\d'`). Metric functions are
+pure: they take an item and the Answer.
 """
 
 from __future__ import annotations
@@ -114,6 +117,30 @@ def load(split: str | None) -> list[dict]:
     return [r for r in rows if split in (None, r["split"])]
 
 
+def labelled_questions(split: str | None) -> list[dict]:
+    """Questions labelled with a type the analysis knows, of a split (as tests/test_analysis.py reads them)."""
+    from advisor.answer.analysis import TYPES as KNOWN
+
+    sets = folder("evals") / "sets"
+    names = ("question_types_holdout.jsonl",) if split == "holdout" else ("question_types.jsonl", "answer_types.jsonl")
+    rows = [r for name in names for r in read_jsonl(sets / name)]
+    wanted = "test" if split == "holdout" else split
+    return [r for r in rows if wanted in (None, r["split"]) and r["type"] in KNOWN]
+
+
+def type_accuracy(rows: list[dict]) -> dict[str, tuple[int, int]]:
+    """Right / asked, over all rows and per labelled type."""
+    from advisor.answer.analysis import analyse
+
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for r in rows:
+        hit = int(analyse(r["question"]).type == r["type"])
+        for key in ("all", r["type"]):
+            counts[key][0] += hit
+            counts[key][1] += 1
+    return {k: (v[0], v[1]) for k, v in counts.items()}
+
+
 def table(items: list[dict], answers: list[Answer]) -> dict[str, dict[str, float | None]]:
     per_type: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
     for item, answer in zip(items, answers):
@@ -130,8 +157,10 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=["dev", "test", "holdout"], default=None)
     parser.add_argument("--show", action="store_true", help="print each question with its first statement")
+    parser.add_argument("--ids", default=None, help="only the items whose id matches this regular expression")
     args = parser.parse_args(argv)
-    items = load(args.split)
+    keep = re.compile(args.ids).fullmatch if args.ids else bool
+    items = [i for i in load(args.split) if keep(i["id"])]
     with bundled_advisor() as advisor:
         answers = [advisor.ask(i["question"]) for i in items]
     if args.show:
@@ -143,6 +172,11 @@ def main(argv=None) -> None:
     print("|---|" + "---|" * len(METRICS))
     for kind, row in table(items, answers).items():
         print(f"| {kind} | " + " | ".join("—" if v is None else f"{v:.2f}" for v in row.values()) + " |")
+    accuracy = type_accuracy([r for r in labelled_questions(args.split) if keep(r["id"])])
+    if accuracy:
+        print("\nquestion type right: " + ", ".join(
+            f"{kind} {right}/{asked} = {right / asked:.3f}" for kind, (right, asked) in sorted(
+                accuracy.items(), key=lambda kv: (kv[0] != "all", kv[0]))))
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ class Analysis:
     focus: tuple[str, ...]         # the notions asked about (two for a comparison)
     value_kind: str | None = None  # for a fact question: which kind of value it asks for
     head: str = ""                 # for a list question: the words naming what is listed ('lokale besturen')
+    about_document: bool = False   # for a fact question: asks who wrote a text or when it appeared
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class _Cues:
     backoff: tuple[tuple[re.Pattern, str], ...]
     heads: tuple[re.Pattern, ...]
     fact_heads: tuple[re.Pattern, ...]
+    about_document: tuple[re.Pattern, ...]
     head_ends: frozenset[str] = frozenset()
 
 
@@ -78,7 +80,7 @@ def load_cues(text: str | None = None) -> _Cues:
     order = tuple(data.get("order", ()))
     if sorted(order) != sorted(TYPES):
         raise ConfigError(f"{SOURCE}: order must list each of {', '.join(TYPES)} once, got {list(order)}")
-    known = {*TYPES, "order", "value_kinds", "comparison_sides", "focus", "backoff", "list_head", "fact_head"}
+    known = {*TYPES, "order", "value_kinds", "comparison_sides", "focus", "backoff", "list_head", "fact_head", "about_document"}
     if set(data) - known:
         raise ConfigError(f"{SOURCE}: unknown sections {sorted(set(data) - known)}; known: {sorted(known)}")
     values = data.get("value_kinds", {})
@@ -100,6 +102,7 @@ def load_cues(text: str | None = None) -> _Cues:
                  tuple(zip(_compile("backoff.rules", [r[0] for r in rules]), (r[1] for r in rules))),
                  _named("list_head", data.get("list_head", {}).get("patterns"), "head"),
                  _named("fact_head", data.get("fact_head", {}).get("patterns"), "head"),
+                 _compile("about_document", data.get("about_document", {}).get("patterns")),
                  _word_list("list_head.ends", data.get("list_head", {}).get("ends", [])))
 
 
@@ -166,4 +169,5 @@ def analyse(question: str) -> Analysis:
     if kind in ("list", "fact"):
         m = next((m for p in (c.heads if kind == "list" else c.fact_heads) if (m := p.search(text))), None)
         head = _head(m.group("head"), c) if m else ""
-    return Analysis(kind, focus, value, head)
+    about = kind == "fact" and any(p.search(text) for p in c.about_document)
+    return Analysis(kind, focus, value, head, about)
