@@ -717,9 +717,13 @@ def compose(hits: list[Hit], found: list[Concept], language: str, texts, max_pas
     elif kind == "list":
         typed = list_statements(hits, found, analysis.head, language, texts, following, floor)
     generic = _generic(sentences, max_passages, texts)
-    if generic and (kind in STEPWISE or kind == "list" and not typed and lists.announces(generic[0].lines[0])):
-        # a list announced but not given, or the way to go about something: the sentences that follow carry it
-        generic[0] = _run_on(generic[0], sentences, texts(generic[0].passage.doc_id), paragraph=kind in STEPWISE)
+    if generic and (kind in STEPWISE or kind == "list" and not typed and lists.announces(generic[0].lines[0])
+                    or kind == "definition" and not card and not defines(generic[0].lines[0])):
+        # a list announced but not given, the way to go about something, or a notion whose best sentence
+        # does not say what it is ('Verder wordt het voorbeeld gegeven van de sociale aankoopcentrale …'):
+        # the sentences that follow carry it
+        generic[0] = _run_on(generic[0], sentences, texts(generic[0].passage.doc_id),
+                             paragraph=kind in STEPWISE or kind == "definition")
         generic[1:] = [g for g in generic[1:] if not _overlaps(g, generic[0])]
     generic = [g for g in generic
                if not any(g.passage.doc_id == t.passage.doc_id and g.start < t.end and t.start < g.end for t in typed)]

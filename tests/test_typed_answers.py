@@ -367,3 +367,16 @@ def test_the_headings_of_a_grouped_list_are_a_list_of_their_own():
     found = lists.structured(GROUPED_LIST)
     headings = [e for e in found if [i.text for i in e.items] == ["Groene doelen", "Sociale doelen"]]
     assert len(headings) == 1 and headings[0].lead.clean.startswith("Het plan steunt op 5 doelen in 2 soorten")
+
+
+def test_a_definition_whose_best_sentence_does_not_define_runs_on():
+    from advisor.answer.analysis import Analysis
+
+    text = ("Verder wordt het voorbeeld gegeven van de aankoopcentrale voor brandkranen. Elf gemeenten werken "
+            "er samen. De stad Roeselare treedt op als centrale.\n\nEen ander verhaal.")
+    answer = _compose_one(text, ("aankoopcentrale", "brandkranen"), 4, Analysis(type="definition", focus=()))
+    first = next(line for line in answer.answer.splitlines() if line.startswith("- "))
+    assert "Elf gemeenten werken er samen" in first and "Een ander verhaal" not in first
+    plain = _compose_one("Een aankoopcentrale is een bestuur dat voor anderen koopt. Elf gemeenten doen mee.",
+                         ("aankoopcentrale",), 4, Analysis(type="definition", focus=()))
+    assert "Elf gemeenten" not in next(line for line in plain.answer.splitlines() if line.startswith("- "))
