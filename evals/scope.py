@@ -82,9 +82,11 @@ def out_of_bounds(row: dict[str, float | None], limits: dict[str, float]) -> lis
 
 def load(split: str | None, prefix: str | None = None) -> list[dict]:
     """The items of a split (all when None), optionally only those whose id starts with `prefix`
-    (`scope-` the first batch, `scope2-` the second)."""
+    (`scope-` the first batch, `scope2-` the second, `scope3-` the third; several joined by commas:
+    `scope-,scope2-`)."""
     rows = read_jsonl(folder("evals") / "sets" / "scope.jsonl")
-    return [r for r in rows if split in (None, r["split"]) and r["id"].startswith(prefix or "")]
+    prefixes = tuple(p.strip() for p in (prefix or "").split(",")) if prefix else ("",)
+    return [r for r in rows if split in (None, r["split"]) and r["id"].startswith(prefixes)]
 
 
 def signals_of(advisor, question: str, history: list[dict] | None = None, neighbours: bool = False):
@@ -216,7 +218,8 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=["dev", "test"], default=None)
     parser.add_argument("--prefix", default=None,
-                        help="only the items whose id starts with this (scope- the first batch, scope2- the second)")
+                        help="only the items whose id starts with this (scope- the first batch, scope2- the second, "
+                             "scope3- the third; several joined by commas)")
     parser.add_argument("--show", action="store_true", help="print each question the advisor got wrong")
     parser.add_argument("--calibrate", action="store_true",
                         help="fit the weights of advisor/resources/scope.toml on this split (dev) and print them")
