@@ -45,17 +45,6 @@ def test_a_comparison_has_two_sides():
     assert found.focus == ("voorbehouden opdracht", "social return")
 
 
-@pytest.mark.parametrize("question, kind", [
-    ("Wat is het e-mailadres van de contactpersoon?", "contact"),
-    ("Hoeveel gemeenten keurden het kader goed?", "number"),
-    ("Welk percentage moet LED zijn?", "percentage"),
-    ("Wanneer werd het kader goedgekeurd?", "date"),
-])
-def test_a_fact_question_names_its_value_kind(question, kind):
-    found = analyse(question)
-    assert (found.type, found.value_kind) == ("fact", kind)
-
-
 def test_the_cue_file_is_validated():
     good = read_text("advisor.resources", "question_types.toml")
     with pytest.raises(ConfigError, match="bad pattern"):

@@ -16,6 +16,10 @@ from advisor.package_data import read_text
 
 
 @pytest.mark.parametrize("question, kind", [
+    ("Wat is het e-mailadres van de contactpersoon?", "contact"),
+    ("Hoeveel gemeenten keurden het kader goed?", "number"),
+    ("Welk percentage moet LED zijn?", "percentage"),
+    ("Wanneer werd het kader goedgekeurd?", "date"),
     ("Op welke pagina van de gids staat het stappenplan?", "number"),
     ("In which appendix is the overview of roles?", "number"),
     ("Welk bedrijf voert de schilderwerken uit?", "organisation"),
