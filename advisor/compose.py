@@ -440,7 +440,10 @@ def _continue(e: lists.Enumeration, passage: Passage, following) -> list[tuple[P
             if not items and passed <= STEP_PASSAGES:
                 continue
         else:  # more rows or bullets at the start of the next passage (numbered on from the last)
-            more = [m for m in lists.structured(nxt.text, e.next_number or 1) if m.lead is None or m.lead.start == 0]
+            # (a table's other column may come first: rows that start within the lines rows may skip)
+            more = [m for m in lists.structured(nxt.text, e.next_number or 1)
+                    if m.lead is None or m.lead.start == 0
+                    or e.next_number and len(units(nxt.text[:m.items[0].start])) <= lists.GAP_UNITS]
             items = more[0].items if more else []
             done = not more or more[0].complete
             e.next_number = more[0].next_number if more else None
@@ -473,6 +476,8 @@ def _enumerations(passage: Passage, following):
         first = (passage, _shift(e.items, passage), passage.start + e.start, passage.start + e.end)
         intro = " ".join(filter(None, [e.lead.clean if e.lead else "", e.label]))
         segments = [first, *_continue(e, passage, following)]
+        if sum(len(items) for _, items, _, _ in segments) < lists.MIN_ITEMS - (intro.rstrip().endswith(":")):
+            continue  # a table's first row at a passage's end that did not go on is no list
         yield f"{e.context} {_footer(segments, following)}", intro, segments, e.of
     for unit in units(passage.text):
         spans = sentence_spans(passage.text, unit.start, unit.end)

@@ -108,13 +108,16 @@ def structured(text: str, first: int = 1) -> list[Enumeration]:
         if groups and i > 1 and lead is groups[0][0]:
             lead = us[i - 2]  # the whole list's lead is the line above its first group's heading
         items = (_rows(text, us, rows) if numbered else [_item(us[r]) for r in rows])[:MAX_ITEMS]
-        if len(items) >= MIN_ITEMS - (1 if lead is not None and lead.clean.endswith(":") else 0) \
+        # numbered rows may skip GAP_UNITS lines of another column: a table whose last row here is as
+        # near the end may go on in the next passage (the composer follows it, then counts its items)
+        running_on = bool(numbered) and rows[-1] + 1 + GAP_UNITS >= len(us)
+        if (len(items) >= MIN_ITEMS - (1 if lead is not None and lead.clean.endswith(":") else 0) or running_on) \
                 and all(len(it.text.split()) <= MAX_ITEM_WORDS for it in items):
             last = us[rows[-1]]
             after = us[rows[-1] + 1:rows[-1] + 1 + TRAILING_UNITS] if numbered else []
             context = " ".join(u.clean for u in [*us[max(0, i - CONTEXT_UNITS):i], *after])
             found.append(Enumeration(lead, items, (lead or unit).start, last.end,
-                                     complete=rows[-1] + 1 < len(us), context=context,
+                                     complete=not running_on if numbered else rows[-1] + 1 < len(us), context=context,
                                      next_number=first + len(items) if numbered else None))
             # and each group under its own heading ('Circulair aankopen:'), read with the list's lead
             # ('7 regionale duurzame ambities'): it wins where the question names its heading
