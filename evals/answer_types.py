@@ -1,4 +1,4 @@
-"""What users see, per kind of question (issue "Answers that answer"): is the asked thing in the
+r"""What users see, per kind of question (issue "Answers that answer"): is the asked thing in the
 answer's first statement and inside a quote it shows, is a list complete, is there filler, is an
 English question answered in English prose.
 
