@@ -250,8 +250,6 @@ class Statement:
     end: int
     lines: list[str]
     lead: str | None = None
-    score: float = 0.0          # how well its best sentence meets the question (generic statements)
-    context: str = ""           # a list's lead-in: what it is said to list
 
 
 def _text_score(text: str, found: list[Concept], title: str = "") -> float:
@@ -562,7 +560,7 @@ def list_statements(hits: list[Hit], found: list[Concept], head: str, language: 
             # a group of a longer list is announced as that list is ('7 ambities' before 3 groups)
             score += ANNOUNCED_BONUS * (count > 1 and _announced(context, of or count, heads))
             if best is None or score > best[0]:
-                best = (score, segments, intro)
+                best = (score, segments)
     if best is None or best[0] < floor:
         return []
     statements = []
@@ -573,7 +571,6 @@ def list_statements(hits: list[Hit], found: list[Concept], head: str, language: 
     count = sum(len(items) for _, items, _, _ in best[1])
     if count:
         statements[0].lead = render("answer", language, "list_lead", count=count)
-    statements[0].context = best[2]
     return statements
 
 
@@ -591,8 +588,7 @@ def _generic(sentences: list[Sentence], max_passages: int, texts) -> list[Statem
     runs = [run for pid in order
             for run in sorted(_runs(sorted(groups[pid], key=lambda s: s.start), texts(groups[pid][0].passage.doc_id)),
                               key=lambda r: -max(s.score for s in r))]  # in a passage, the best-met sentence first
-    return [Statement(r[0].passage, r[0].start, r[-1].end, [" ".join(s.clean for s in r)], score=max(s.score for s in r))
-            for r in runs]
+    return [Statement(r[0].passage, r[0].start, r[-1].end, [" ".join(s.clean for s in r)]) for r in runs]
 
 
 def _run_on(st: Statement, sentences: list[Sentence], doc: str, paragraph: bool = False) -> Statement:

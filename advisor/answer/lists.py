@@ -71,7 +71,8 @@ def _numbered(us: list[Unit], i: int) -> list[int]:
     rows, expected, j, gap = [i], int(_NUMBER.match(us[i].clean).group(1)) + 1, i + 1, 0
     while j < len(us) and gap <= GAP_UNITS:
         m = _NUMBER.match(us[j].clean)
-        if m and (int(m.group(1)) == expected or int(m.group(1)) == expected + 1 and _swallowed(us[rows[-1]], expected)):
+        if m and (int(m.group(1)) == expected
+                  or int(m.group(1)) == expected + 1 and _swallowed(us[rows[-1]].clean, expected)):
             rows.append(j)
             expected, gap = int(m.group(1)) + 1, 0
         elif heading_level(us[j]) is not None and not m:
@@ -131,9 +132,10 @@ def structured(text: str, first: int = 1) -> list[Enumeration]:
     return found
 
 
-def _swallowed(row: Unit, number: int) -> bool:
-    """Whether a row's line ends with the next row ('… machines. 4 Machines (groot)')."""
-    return re.search(rf"(?<=[.)\w])\s+{number}\s+[A-Z]", row.clean[2:]) is not None
+def _swallowed(row: str, number: int) -> re.Match | None:
+    """Where a row's line (after its own number) holds the next row, numbered `number` ('… machines.
+    4 Machines (groot)'); the match's offsets count from the row's third character."""
+    return re.search(rf"(?<=[.)\w])\s+{number}\s+(?=[A-Z])", row[2:])
 
 
 def _rows(text: str, us: list[Unit], rows: list[int]) -> list[Item]:
@@ -144,7 +146,7 @@ def _rows(text: str, us: list[Unit], rows: list[int]) -> list[Item]:
         number = int(_NUMBER.match(us[r].clean).group(1))
         following = int(_NUMBER.match(us[rows[n + 1]].clean).group(1)) if n + 1 < len(rows) else None
         raw = text[us[r].start:us[r].end]
-        inner = re.search(rf"(?<=[.)\w])\s+{number + 1}\s+(?=[A-Z])", raw[2:]) if following != number + 1 else None
+        inner = _swallowed(raw, number + 1) if following != number + 1 else None
         if inner is None:
             items.append(_item(us[r]))
             continue
