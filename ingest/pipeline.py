@@ -124,7 +124,7 @@ def remove(doc_ids: list[str], settings: Settings) -> IngestReport:
     """Drop documents and their passages from every index (as a new version)."""
     with writer_lock(Layout(settings.data_dir)):
         started = time.perf_counter()
-        versions.clean_builds(settings.data_dir)
+        _finish_killed_writer(settings)
         current = Layout(settings.data_dir)
         manifest = read_manifest(current)
         documents = manifest.get("documents", {})
@@ -143,9 +143,17 @@ def remove(doc_ids: list[str], settings: Settings) -> IngestReport:
         return report
 
 
+def _finish_killed_writer(settings: Settings) -> None:
+    """Tidy what a writer killed mid-way left: a half-built version, and old versions it published
+    past but had not pruned yet (an ingest with nothing to change publishes nothing, so it would
+    never prune them otherwise)."""
+    versions.clean_builds(settings.data_dir)
+    versions.prune(settings.data_dir)
+
+
 def _ingest(paths: list[Path | DocumentSpec], settings: Settings, rebuild: bool, isolate: bool = False) -> IngestReport:
     started = time.perf_counter()
-    versions.clean_builds(settings.data_dir)
+    _finish_killed_writer(settings)
     current = Layout(settings.data_dir)
     report = IngestReport()
     manifest = {"format": FORMAT, "documents": {}} if rebuild else read_manifest(current)

@@ -24,7 +24,7 @@ from advisor.core import Advisor
 from advisor.errors import IngestError
 from advisor.index import Index, Layout, check, current_version
 from ingest.pipeline import ingest, writer_lock
-from ingest.versions import published
+from ingest.versions import published, switch
 from tests.server import running_server
 
 ADVISOR = Path(sys.executable).with_name("advisor")
@@ -81,7 +81,7 @@ def _kill_rounds(data_dir: Path, extra: Path, rounds: int, seed: int, documents:
                 if proc.poll() is not None:
                     break
                 time.sleep(0.005)
-            time.sleep(rng.uniform(0.0, 0.4))
+            time.sleep(rng.uniform(0.0, 0.05))  # a small bundle builds in a fraction of a second on a fast machine
         else:  # the other half: anywhere from start-up to the end
             time.sleep(rng.uniform(0.0, 4.0))
         building = any(p.name.startswith(".build-") for p in (data_dir / "versions").iterdir())
@@ -120,6 +120,23 @@ def test_ingest_killed_while_writing_vectors_never_breaks_the_served_index(tmp_p
     seen = _kill_rounds(data_dir, tmp_path / "extra", rounds=4, seed=11, documents=3, ADVISOR_EMBEDDER="minilm")
     print(f"kill -9 rounds (BM25 + MiniLM in Chroma): {seen}")
     assert seen["rounds"] == 4 and seen["killed_while_building"] >= 2
+
+
+def test_versions_a_killed_writer_left_unpruned_go_with_the_next_ingest_even_when_nothing_changed(tmp_path):
+    data_dir = tmp_path / "data"
+    settings = load_settings(data_dir=data_dir)
+    ingest([BUNDLED_CORPUS], settings)
+    first = current_version(data_dir)
+    names = [f"v{number:06d}-20260101T000000" for number in range(2, 6)]
+    (data_dir / "versions" / names[0]).mkdir()  # a writer was killed half-way through removing it
+    for name in names[1:]:  # later writers published and were killed before pruning: copies stand in
+        shutil.copytree(data_dir / "versions" / first, data_dir / "versions" / name)
+    switch(data_dir, names[-1])
+    assert len(published(data_dir)) == 5
+    report = ingest([BUNDLED_CORPUS], settings)
+    assert not report.changed
+    assert published(data_dir) == names[1:] and current_version(data_dir) == names[-1]
+    _assert_serving(data_dir)
 
 
 def test_a_second_writer_waits_then_gets_a_clear_message(tmp_path):
