@@ -552,17 +552,21 @@ def list_statements(hits: list[Hit], found: list[Concept], head: str, language: 
                         CONTEXT_SHARE * _text_score(f"{hit.passage.section} {context}", found, title),
                         ITEMS_SHARE * _text_score(items, found, title))
             score += HEAD_BONUS * _head_met(intro, heads, head) + 0.08 / rank
+            coded = False
             if codes:
                 said = _sentence_terms(f"{hit.passage.section} {intro} {context}")  # not its items: a slip
                 # in a source's numbering ('K 1.1.', 'K.2.2.' on K1's page) names no list
-                score += CODE_BONUS * all(c.terms & said for c in codes)
+                coded = all(c.terms & said for c in codes)
+                score += CODE_BONUS * coded
             count = sum(len(its) for _, its, _, _ in segments)
             # a group of a longer list is announced as that list is ('7 ambities' before 3 groups)
             score += ANNOUNCED_BONUS * (count > 1 and _announced(context, of or count, heads))
-            if best is None or score > best[0]:
-                best = (score, segments)
-    if best is None or best[0] < floor:
+            # a list named by the asked code beats every list that is not, however well those meet the other words
+            if best is None or (coded, score) > best[:2]:
+                best = (coded, score, segments)
+    if best is None or best[1] < floor:
         return []
+    best = best[1:]
     statements = []
     for passage, items, start, end in best[1]:
         doc = texts(passage.doc_id)
@@ -736,6 +740,10 @@ def compose(hits: list[Hit], found: list[Concept], language: str, texts, max_pas
     if not statements and not carded:
         return Composition("")
     shown, cited = _render(statements, len(carded) + 1, language, texts)  # at most ADVISOR_MAX_CITATIONS quotes (a whole list may need more)
+    if kind == "list" and typed and len(statements) > len(typed):
+        # what follows a list is not part of it: set apart, so no one counts it among the items
+        listed = sum(len(st.lines) + bool(st.lead) for st in typed)
+        shown.insert(listed, render("answer", language, "also"))
     citations, lines = [*carded, *cited], [*(card.lines if card else []), *shown]
     intro = render("answer", language, f"intro_{kind}" if kind in TYPED_INTROS else "intro")
     return _glossed(Composition(intro + "\n\n" + "\n".join(lines), citations), language, found)

@@ -53,9 +53,10 @@ Wat volgt er nu?
 """
 
 
-def test_numbered_rows_of_a_table_are_one_list_with_the_other_columns_skipped():
+def test_numbered_rows_of_a_table_are_one_list_each_row_with_its_other_columns():
     [found] = lists.structured(NUMBERED_TABLE)
-    assert [i.text for i in found.items] == ["Eerste groep", "Tweede groep", "Derde groep (met uitleg)"]
+    assert [i.text for i in found.items] == ["Eerste groep 30% minder tegen 2030.", "Tweede groep", "Derde groep (met uitleg)"]
+    assert NUMBERED_TABLE[found.items[0].start:found.items[0].end].endswith("tegen 2030.")
     # rows may skip lines of another column: a table that ends this near its text's end may go on
     assert not found.complete and "AMBITIE X.1" in found.context
     assert NUMBERED_TABLE[found.start:found.end].startswith("Naam productgroep")
@@ -105,7 +106,7 @@ def test_a_list_answer_shows_every_row_with_its_count(advisor):
     lines = result.answer.splitlines()
     assert "De bronnen noemen er 7: [1]" in lines
     for row in ("Basis afwerking gebouwen", "Verpakkingen", "Kantoorinrichting"):
-        assert f"- {row} [1]" in lines
+        assert any(line.startswith(f"- {row}") and line.endswith(" [1]") for line in lines)
         assert row in result.citations[0].quote
 
 
@@ -400,3 +401,50 @@ def test_a_table_cut_by_its_passage_after_one_row_is_followed_into_the_next():
     answer = compose([Hit(first, 1.0)], found, "nl", lambda _: doc, 4, Analysis(type="list", focus=(), head="productgroep"),
                      following=lambda p: second if p.id == "p1" else None)
     assert "De bronnen noemen er 4: [1]" in answer.answer and "- Gebruiksmaterialen [2]" in answer.answer
+
+
+def test_a_list_named_by_the_asked_code_wins_over_a_better_worded_list_that_is_not():
+    from advisor.answer.analysis import Analysis
+
+    text = ("Dit kader steunt op 3 regionale ambities met aankoopdoelstellingen:\n\n1. Klimaat\n2. Sociaal\n3. Circulair\n\n"
+            "Elke ambitie krijgt een eigen pagina.\n\nDaarop staan de doelen.\n\nWAT WILLEN WE BEREIKEN?\n\nK2 doelen\n\nK 2.1. Een groenere vloot.\n\nK.2.2. Minder ritten met de wagen.\n\nK.2.3. Deelfietsen.\n")
+    answer = _compose_one(text, ("aankoopdoelstellingen", "kader", "ambitie", "k2"), 4,
+                          Analysis(type="list", focus=(), head="aankoopdoelstellingen"))
+    assert "Een groenere vloot" in answer.answer and "- Klimaat" not in answer.answer
+
+
+def test_a_coded_objective_keeps_the_lines_it_wraps_onto():
+    text = ("WAT WILLEN WE BEREIKEN?\n\nK 2.1. Bij aankoop wordt een hogere \nCO2-efficiëntie nagestreefd tegen 2030. \n\n"
+            "K.2.2. Promoten van deelsystemen.\n\nFOCUS\n\nHet stapsgewijs overstappen.\n")
+    [found] = lists.coded(text)
+    assert [i.text for i in found.items] == [
+        "K 2.1. Bij aankoop wordt een hogere CO2-efficiëntie nagestreefd tegen 2030.", "K.2.2. Promoten van deelsystemen."]
+    assert text[found.items[0].start:found.items[0].end].endswith("2030.")
+
+
+def test_what_a_list_answer_quotes_besides_its_list_is_set_apart_and_not_counted(advisor):
+    from advisor.phrases import phrases
+
+    also = {language: table["also"] for language, table in phrases("answer").items()}
+    seen = 0
+    for question in ("Welke stakeholders noemt het kader bij de klimaatambities?",
+                     "Which stakeholders does the framework name for the circular ambitions?",
+                     "Welke productgroepen vallen onder ambitie K1?"):
+        result = advisor.ask(question)
+        lines = result.answer.splitlines()
+        lead = next(i for i, line in enumerate(lines) if re.match(r"(De bronnen noemen er|The sources name) \d+", line))
+        count = int(re.search(r"\d+", lines[lead]).group())
+        rest = lines[lead + 1:]
+        items = [line for line in rest[:rest.index(also[result.language])] if line.startswith("- ")] \
+            if also[result.language] in rest else [line for line in rest if line.startswith("- ")]
+        assert len(items) == count, result.answer
+        seen += also[result.language] in rest
+    assert seen, "no answer quoted anything besides its list: the test no longer tests the separation"
+
+
+def test_a_row_whose_other_columns_would_make_it_too_long_or_hold_a_heading_is_its_first_line():
+    long_cell = " ".join(["woord"] * 45)
+    text = f"Naam productgroep Streefwaarden\n\n1 Eerste groep\n\n{long_cell}.\n\n2 Tweede groep\n\nDerde deel:\n\n3 Derde groep\n"
+    [found] = lists.structured(text)
+    assert [i.text for i in found.items] == ["Eerste groep", "Tweede groep", "Derde groep"]
+

@@ -117,7 +117,7 @@ def structured(text: str, first: int = 1) -> list[Enumeration]:
             last = us[rows[-1]]
             after = us[rows[-1] + 1:rows[-1] + 1 + TRAILING_UNITS] if numbered else []
             context = " ".join(u.clean for u in [*us[max(0, i - CONTEXT_UNITS):i], *after])
-            found.append(Enumeration(lead, items, (lead or unit).start, last.end,
+            found.append(Enumeration(lead, items, (lead or unit).start, max(last.end, items[-1].end),
                                      complete=not running_on if numbered else rows[-1] + 1 < len(us), context=context,
                                      next_number=first + len(items) if numbered else None))
             # and each group under its own heading ('Circulair aankopen:'), read with the list's lead
@@ -148,12 +148,32 @@ def _rows(text: str, us: list[Unit], rows: list[int]) -> list[Item]:
         raw = text[us[r].start:us[r].end]
         inner = _swallowed(raw, number + 1) if following != number + 1 else None
         if inner is None:
-            items.append(_item(us[r]))
+            items.append(_with_cells(us, r, rows[n + 1] if n + 1 < len(rows) else None))
             continue
         cut = us[r].start + 2 + inner.start()
         items.append(Item(us[r].start, cut, _MARK.sub("", " ".join(text[us[r].start:cut].split()), count=1)))
         items.append(Item(cut + inner.end() - inner.start(), us[r].end, _MARK.sub("", " ".join(text[cut:us[r].end].split()), count=1)))
     return items
+
+
+def _with_cells(us: list[Unit], r: int, next_row: int | None) -> Item:
+    """A numbered row with its other columns: the lines up to the next row ('3 Textiel' / 'Garantie van
+    sociaal verantwoorde productie …'), unless a heading stands among them or they would make the row
+    longer than an item may be; the last row only with the lines it wraps onto."""
+    row = _item(us[r])
+    if next_row is None:
+        end = r
+        while (end + 1 < len(us) and us[end + 1].block == us[r].block and not _subheading(us[end + 1])
+               and heading_level(us[end + 1]) is None and not us[end].clean.rstrip().endswith((".", ":", ";"))
+               and not LIST_ITEM.match(us[end + 1].clean)):
+            end += 1
+    else:
+        end = next_row - 1
+    cells = us[r + 1:end + 1]
+    if not cells or any(_subheading(u) or heading_level(u) is not None for u in cells):
+        return row
+    text = " ".join([row.text, *(u.clean for u in cells)])
+    return Item(row.start, cells[-1].end, text) if len(text.split()) <= MAX_ITEM_WORDS else row
 
 
 def _subheading(unit: Unit) -> bool:
@@ -355,6 +375,16 @@ def asked(text: str) -> list[Enumeration]:
 _CODE = re.compile(r"^([A-Z])\s?\.?\s?(\d+)\.(\d+)\.?\s")  # 'S.1.1. ', 'K 2.3. ', 'C.2.4. '
 
 
+def _wrapped(text: str, us: list[Unit], r: int, stop: int) -> Item:
+    """A coded row with the lines it wraps onto: the units up to `stop` that follow it in the same
+    paragraph while it has not ended its sentence ('… een hogere' / 'CO2-efficiëntie nagestreefd …')."""
+    j = r
+    while (j + 1 < stop and not us[j].clean.rstrip().endswith((".", ";", ":", "!", "?"))
+           and "\n\n" not in text[us[j].end:us[j + 1].start] and heading_level(us[j + 1]) is None):
+        j += 1
+    return Item(us[r].start, us[j].end, " ".join(u.clean for u in us[r:j + 1]))
+
+
 def coded(text: str) -> list[Enumeration]:
     """Objectives numbered by a code of one ambition ('S 2.1.', 'S 2.2.', …): a list of at least two,
     other lines between them skipped as between numbered rows."""
@@ -381,8 +411,9 @@ def coded(text: str) -> list[Enumeration]:
             # (the first row's: a source may slip a number, 'K 1.1.', 'K.2.2.' on K1's page)
             codes = ["".join(_CODE.match(us[i].clean).group(1, 2))]
             context = " ".join(u.clean for u in us[max(0, i - CONTEXT_UNITS):i])
-            found.append(Enumeration(us[i - 1] if i else None, [Item(us[r].start, us[r].end, us[r].clean) for r in rows],
-                                     us[i].start, us[rows[-1]].end, complete=rows[-1] + 1 < len(us),
+            items = [_wrapped(text, us, r, rows[k + 1] if k + 1 < len(rows) else len(us)) for k, r in enumerate(rows)]
+            found.append(Enumeration(us[i - 1] if i else None, items,
+                                     us[i].start, items[-1].end, complete=rows[-1] + 1 < len(us),
                                      context=context, label=" ".join([*codes, *steps().coded_names])))
         i = rows[-1] + 1
     return found
