@@ -13,7 +13,7 @@ from evals.golden import bundled_advisor, read_jsonl
 
 def show(item: dict, answer) -> str:
     lines = ["=" * 100, f"{item['id']} {item['kind']} {item['language']} | {item['question']}",
-             f"MUST: {item['must_contain']}", f"--- refused={answer.refused}", answer.answer]
+             f"MUST: {item.get('must_contain') or item['must']}", f"--- refused={answer.refused}", answer.answer]
     lines += [f"  [{c.n}] {c.doc_id} | QUOTE: {' / '.join(c.quote.splitlines())}" for c in answer.citations]
     return "\n".join(lines)
 
