@@ -431,7 +431,9 @@ def _continue(e: lists.Enumeration, passage: Passage, following) -> list[tuple[P
     same document (more rows or bullets at the start, or the remaining announced steps)."""
     segments, nxt, count, passed = [], passage, len(e.items), 0
     while not e.complete and following is not None and count < lists.MAX_ITEMS and (nxt := following(nxt)):
-        if e.wanted:  # steps: the body of a step may fill a passage of its own
+        if e.lines:  # short lines under a heading: those the next passage opens with
+            items, done = lists.more_lines(nxt.text), True
+        elif e.wanted:  # steps: the body of a step may fill a passage of its own
             items = lists.step_titles(nxt.text, e.wanted - count)
             done = count + len(items) >= e.wanted
             passed += not items
@@ -455,13 +457,16 @@ def _continue(e: lists.Enumeration, passage: Passage, following) -> list[tuple[P
 
 
 def _footer(segments: list[tuple], following) -> str:
-    """The first lines after a list that ends with its last passage: in a PDF, the page's running
-    footer ('AMBITIE S.1: …') that says which ambition the block above it belongs to."""
+    """The first worded lines after a list, in its last passage or, when it ends that passage, at the
+    start of the next: in a PDF, the page's running footer ('AMBITIE S.1: …') that says which
+    ambition the block above it belongs to."""
     last, _, _, end = segments[-1]
-    if following is None or last.text[end - last.start:].strip():
-        return ""
-    nxt = following(last)
-    return " ".join(nxt.text.strip().splitlines()[:lists.TRAILING_UNITS])[:FOOTER_CHARS] if nxt else ""
+    after = last.text[end - last.start:]
+    if not after.strip() and following is not None:
+        nxt = following(last)
+        after = nxt.text if nxt else ""
+    worded = [line for line in after.splitlines() if any(c.isalpha() for c in line)]  # not a lone page number
+    return " ".join(worded[:lists.TRAILING_UNITS])[:FOOTER_CHARS]
 
 
 def _enumerations(passage: Passage, following):

@@ -17,6 +17,8 @@ _TERMINAL = ".!?:;"
 _FURNITURE = re.compile(r"^(?:[A-Z]{1,2}|\d{1,2})$")
 _BULLET = re.compile(r"^[•\-–*·▪◦]\s")
 LIST_ITEM = re.compile(r"^(?:[•\-–*·▪◦]|\d{1,2}[.)]?)\s")  # a bullet or a numbered item
+_STRAY_NUMBER = re.compile(r"^\d{1,2}\s+(?=\S)")
+STRAY_HEADING_WORDS = 4  # a capitals line this short after a lone number is a heading, the number a stray
 _OBJECTIVE_CODE = re.compile(r"^[A-Z]\s?\.?\s?\d+(?:\.\d+)*\.?(?:\s|$)")
 _CODE_AT_END = re.compile(r"(?:^|\s)(?:[A-Z]\s?\.?\s?)?\d+(?:\.\d+)*\.$")
 _ABBREVIATIONS = {
@@ -108,6 +110,14 @@ def units(text: str) -> list[Unit]:
         pos += len(raw)
     flush()
     return result
+
+
+def stray_numbered_heading(unit: Unit) -> bool:
+    """A capitals heading with a stray page or row number a PDF put before it ('1 STAKEHOLDERS'). Read
+    as a heading only over the lines under it (a list); chunks keep their boundaries."""
+    stray = _STRAY_NUMBER.match(unit.clean)
+    rest = unit.clean[stray.end():] if stray else ""
+    return bool(rest) and not unit.is_furniture and _is_caps(rest) and len(rest.split()) <= STRAY_HEADING_WORDS
 
 
 def heading_level(unit: Unit) -> int | None:

@@ -76,6 +76,16 @@ def _code_tokens(m: re.Match) -> str:
     return f" {letter}{number} {letter}{major} " if major != number else f" {letter}{number} "
 
 
+def codes(text: str) -> list[str]:
+    """The objective and ambition codes a text names ('AMBITIE S.2: …' → ['s2'])."""
+    return [f"{m.group(1).lower()}{m.group(2)}" for m in _CODE.finditer(text)]
+
+
+def code_matches(text: str) -> list[re.Match]:
+    """Where a text names codes, as it spells them ('AMBITIE S.2: …' → the match of 'S.2')."""
+    return list(_CODE.finditer(text))
+
+
 def words(text: str) -> list[str]:
     """Folded word tokens; objective codes ('S.1.1', 'K 2.1') become one token ('s1.1') and that of
     their ambition ('s1').

@@ -32,8 +32,9 @@ from ingest.parsers import Limits, parse
 from ingest import versions
 from ingest.sources import DocumentSpec, resolve
 
-CHUNKER_VERSION = "structure-5"  # 3: over-long sentences cut at clause/word boundaries; 4: a line ending in a comma runs on;
-# 5: an objective code is also indexed under its ambition's code (K 3.1 → k3.1, k3)
+CHUNKER_VERSION = "structure-6"  # 3: over-long sentences cut at clause/word boundaries; 4: a line ending in a comma runs on;
+# 5: an objective code is also indexed under its ambition's code (K 3.1 → k3.1, k3); 6: a passage naming no code is
+# also indexed with the label of the running line that names its page ('AMBITIE S.2: …' → 'AMBITIE S.2')
 
 
 @dataclass

@@ -82,3 +82,39 @@ def test_sentence_spans_respect_codes_and_abbreviations(text, expected):
     spans = sentence_spans(text, 0, len(text))
     assert len(spans) == expected, [text[s:e] for s, e in spans]
     assert re.sub(r"\s", "", "".join(text[s:e] for s, e in spans)) == re.sub(r"\s", "", text)
+
+
+AMBITION_PAGES = """WAT WILLEN WE BEREIKEN?
+
+S 1.1. We reserveren opdrachten voor de sociale economie in de prioritaire productgroepen.
+
+FOCUS
+
+We streven naar een inclusieve economie waar iedereen kan werken, ook wie ver van de arbeidsmarkt staat.
+
+1 STAKEHOLDERS
+Werkgroep DAK regio Brugge (aankopers en beleidsexperten sociale economie)
+De sociale economie (als leverancier en als partner)
+College en burgemeester (moeten beleidskeuzes maken)
+
+AMBITIE S.1: We streven naar meer samenwerking met sociale leveranciers
+
+AMBITIE S.1: We streven naar meer samenwerking met sociale leveranciers
+
+Naam productgroep Indicatieve streefwaarden
+
+1 Schoonmaak en groenonderhoud door maatwerkbedrijven, minstens een opdracht per jaar.
+"""
+
+
+def test_a_passage_naming_no_code_is_indexed_with_the_running_line_naming_its_page():
+    chunks = chunk_text(AMBITION_PAGES, max_chars=200, min_chars=40)
+    stakeholders = next(c for c in chunks if "Werkgroep DAK" in c.index_text)
+    assert stakeholders.index_text.splitlines()[-1] == "AMBITIE S.1"
+    assert "AMBITIE" not in AMBITION_PAGES[stakeholders.start:stakeholders.end]  # the quote is untouched
+    # a passage with a code of its own, and one before a code named in between, keep their own text
+    objectives = next(c for c in chunks if "S 1.1." in c.index_text)
+    assert objectives.index_text.splitlines()[-1] != "AMBITIE S.1"
+    once = AMBITION_PAGES.replace("AMBITIE S.1: We streven naar meer samenwerking met sociale leveranciers\n\n", "", 1)
+    assert not any(c.index_text.splitlines()[-1] == "AMBITIE S.1" and "S.1" not in once[c.start:c.end]
+                   for c in chunk_text(once, max_chars=200, min_chars=40))  # a line that stands once is no running line

@@ -448,3 +448,17 @@ def test_a_row_whose_other_columns_would_make_it_too_long_or_hold_a_heading_is_i
     [found] = lists.structured(text)
     assert [i.text for i in found.items] == ["Eerste groep", "Tweede groep", "Derde groep"]
 
+
+def test_lines_under_a_capitals_heading_after_a_stray_number_are_a_list():
+    text = "FOCUS\n\nWe streven naar korte ketens.\n\n1 STAKEHOLDERS\nWerkgroep DAK\nDe markt (inschrijvers)\nMiddenveld\n"
+    [found] = lists.headed(text)
+    assert found.lead.clean == "1 STAKEHOLDERS" and [i.text for i in found.items] == ["Werkgroep DAK", "De markt (inschrijvers)", "Middenveld"]
+    assert lists.headed("1 Textiel\nWerkgroep DAK\nDe markt\nMiddenveld\n") == []  # a table row is no heading
+
+
+
+def test_short_lines_under_a_heading_run_on_with_the_next_passages_first_lines_up_to_a_running_line():
+    assert [i.text for i in lists.more_lines("College en burgemeester (beslissen)\nMAT\n\n3\n\nAMBITIE S.2: Ketens\n")] \
+        == ["College en burgemeester (beslissen)", "MAT"]
+    assert lists.more_lines("AMBITIE K.1: We bouwen een regio uit\n\nNaam productgroep\n") == []
+    assert lists.more_lines("Het kader werd in 2020 goedgekeurd door de besturen.\nEen tweede zin.\n") == []

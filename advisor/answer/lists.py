@@ -16,7 +16,8 @@ from functools import lru_cache
 from advisor.answer.analysis import compile_patterns
 from advisor.errors import ConfigError
 from advisor.package_data import read_text
-from advisor.structure import LIST_ITEM, Unit, heading_level, heading_text, sentence_spans, units
+from advisor.structure import (LIST_ITEM, Unit, heading_level, heading_text, sentence_spans, stray_numbered_heading,
+                               units)
 
 SOURCE = "advisor/resources/lists.toml"
 
@@ -53,6 +54,7 @@ class Enumeration:
     next_number: int | None = None  # numbered rows: the number the next row would carry
     label: str = ""             # what the items' own marks say they are ('C2 aankoopdoelstellingen')
     of: int | None = None       # a group of a longer list: the number of rows of that list
+    lines: bool = False         # short lines under a heading: they run on with the next passage's first lines
 
 
 def bare(line: str) -> str:
@@ -330,7 +332,7 @@ def headed(text: str) -> list[Enumeration]:
     us = [u for u in units(text) if not u.is_furniture]
     found = []
     for i, unit in enumerate(us):
-        if heading_level(unit) is None:
+        if heading_level(unit) is None and not stray_numbered_heading(unit):
             continue
         rows = []
         for nxt in us[i + 1:]:
@@ -344,8 +346,22 @@ def headed(text: str) -> list[Enumeration]:
             after = " ".join(u.clean for u in us[last + 1:last + 1 + TRAILING_UNITS])
             found.append(Enumeration(unit, [Item(r.start, r.end, r.clean) for r in rows[:MAX_ITEMS]],
                                      rows[0].start, rows[min(len(rows), MAX_ITEMS) - 1].end,
-                                     complete=last + 1 < len(us), context=f"{unit.clean} {after}".strip()))
+                                     complete=last + 1 < len(us), context=f"{unit.clean} {after}".strip(),
+                                     lines=True))
     return found
+
+
+def more_lines(text: str) -> list[Item]:
+    """The lines a list of short lines under a heading runs on with at the start of the next passage:
+    the first block's short lines, up to one that names a code (a page's running line, 'AMBITIE K.1: …')."""
+    us = [u for u in units(text) if not u.is_furniture]
+    items = []
+    for unit in us:
+        if unit.block != us[0].block or not _bare_line(unit) or LIST_ITEM.match(unit.clean) or _CODE.match(unit.clean) \
+                or re.search(r"\b[A-Z]\s?\.\s?\d", unit.clean):
+            break
+        items.append(Item(unit.start, unit.end, unit.clean))
+    return items
 
 
 def asked(text: str) -> list[Enumeration]:
