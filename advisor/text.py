@@ -167,10 +167,11 @@ def gloss(text: str, most: int = 6, asked: frozenset[str] = frozenset()) -> list
             found[(token,)] = table[(token,)]
     english_seen: set[str] = set()
     out = []
+    spelled = {fold(w): w.lower() for w in reversed(re.findall(r"\w+", text))}  # 'creeren' is shown as 'creëren'
     for term, en in found.items():
         if en not in english_seen:
             english_seen.add(en)
-            out.append((" ".join(term), en))
+            out.append((" ".join(spelled.get(t, t) for t in term), en))
     out.sort(key=lambda pair: not set(words(pair[1])) & asked)  # stable: the order above otherwise
     return out[:most]
 
