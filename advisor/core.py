@@ -9,7 +9,7 @@ from dataclasses import replace
 from advisor import conversation, deadline
 from advisor import intake as intake_module
 from advisor.advice import advise
-from advisor.answer import cards
+from advisor.answer import cards, codes
 from advisor.answer.analysis import Analysis, analyse
 from advisor.citations import CitationList
 from advisor.compose import Side, compose
@@ -166,8 +166,10 @@ class Advisor:
         for side in analysis.focus:
             deadline.check()
             alone = Analysis("definition", (side,))
-            sides.append(Side(as_asked(side, question), self.retriever.search(side, SIDE_PASSAGES, language),
-                              concepts(side, self.index.lexical, language),
+            code = codes.as_asked(side, question)  # an objective code ('K 2.1') is searched as written
+            words = code or side
+            sides.append(Side(code or as_asked(side, question), self.retriever.search(words, SIDE_PASSAGES, language),
+                              concepts(words, self.index.lexical, language),
                               lambda first, a=alone: cards.lead(a, language, self.index, first)))
         return sides
 
