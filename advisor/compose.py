@@ -565,12 +565,17 @@ def list_statements(hits: list[Hit], found: list[Concept], head: str, language: 
                 best = (score, segments)
     if best is None or best[0] < floor:
         return []
+    return _listed(best[1], texts, language)
+
+
+def _listed(segments, texts, language: str) -> list[Statement]:
+    """An enumeration's segments as statements, one per passage, each item a line; the first leads with the count."""
     statements = []
-    for passage, items, start, end in best[1]:
+    for passage, items, start, end in segments:
         doc = texts(passage.doc_id)
         shown = [lists.bare(_clean(doc[it.start:it.end])) for it in items]  # verbatim, white space collapsed
         statements.append(Statement(passage, start, end, shown or [_clean(doc[start:end])]))
-    count = sum(len(items) for _, items, _, _ in best[1])
+    count = sum(len(items) for _, items, _, _ in segments)
     if count:
         statements[0].lead = render("answer", language, "list_lead", count=count)
     return statements
@@ -593,6 +598,28 @@ def _generic(sentences: list[Sentence], max_passages: int, texts) -> list[Statem
     return [Statement(r[0].passage, r[0].start, r[-1].end, [" ".join(s.clean for s in r)]) for r in runs]
 
 
+def _steps_around(chosen: list[Statement], texts, following, language: str) -> list[Statement]:
+    """The way to go about something, in order and complete: a chosen statement that is one item of
+    an enumeration (an objective 'C 1.2.' among C1's) or that introduces one ('… overweeg dan zeker
+    één van deze sociale criteria:' before its bullets) brings the whole enumeration, as a list answer
+    gives it. The statements up to and with the first such enumeration, or [] when there is none."""
+    out: list[Statement] = []
+    for st in chosen:
+        doc = texts(st.passage.doc_id)
+        if not steps.carries(st.lines[0], "step"):  # a table of product groups is no way to go about it
+            out.append(st)
+            continue
+        for _, _, segments, _ in _enumerations(st.passage, following):
+            first = segments[0]
+            if not first[1] or sum(len(items) for _, items, _, _ in segments) < 2:
+                continue
+            inside = first[1][0].start <= st.start and st.end <= first[3]
+            if inside or (st.end <= first[1][0].start and not doc[st.end:first[1][0].start].strip(" \t\n•·*-–")):
+                return [*out, *([] if inside else [st]), *_listed(segments, texts, language)]
+        out.append(st)
+    return []
+
+
 def _run_on(st: Statement, sentences: list[Sentence], doc: str, paragraph: bool = False, onward=None) -> Statement:
     """A statement that announces a list, with the sentences that directly follow it; with
     `paragraph`, only those of its own paragraph, or of the next when `onward(sentence)` holds (a
@@ -602,6 +629,8 @@ def _run_on(st: Statement, sentences: list[Sentence], doc: str, paragraph: bool 
         between = doc[end:s.start]
         if len(after) == RUN_ON_SENTENCES or between.strip() or (
                 paragraph and between.count("\n") > 1 and not (onward and onward(s.clean))):
+            break
+        if onward and LIST_ITEM.match(s.clean):  # a list's item: the list comes whole (_steps_around)
             break
         after.append(s)
         end = s.end
@@ -729,6 +758,8 @@ def compare(sides: list[Side], sentences: list[Sentence], language: str, texts, 
                                    for side in sides if side.found)]
     if missing and not both:  # with a side undescribed, what the question's passages say best of it
         both = [s for s in free if s.score > 0.1]
+    if side_codes and len(side_codes) == len(sides):
+        both = []  # two objectives' own lines say it: another line that names their ambition relates nothing
     if both and len(citations) < max_passages:
         best = max(both, key=lambda s: (s.score, -s.hit_rank))
         shown, cited = _render([Statement(best.passage, best.start, best.end, [best.clean])], len(citations) + 1,
@@ -795,6 +826,8 @@ def compose(hits: list[Hit], found: list[Concept], language: str, texts, max_pas
                              paragraph=kind in STEPWISE or kind == "definition",
                              onward=(lambda text: steps.carries(text, "step")) if kind == "procedure" else None)
         generic[1:] = [g for g in generic[1:] if not _overlaps(g, generic[0])]
+    if kind == "procedure" and following is not None:
+        typed = _steps_around(generic, texts, following, language)
     generic = [g for g in generic
                if not any(g.passage.doc_id == t.passage.doc_id and g.start < t.end and t.start < g.end for t in typed)]
     carded = list(card.citations) if card else []
