@@ -30,10 +30,23 @@ SIDE_PASSAGES = 3  # passages searched for each side of a comparison
 FOLLOW_UP_WEIGHT = 2.0
 
 
+SIDE_LABEL_WORDS = 8  # a side's words are shown as the question's own run of words when it is this short
+
+
 def as_asked(words_folded: str, question: str) -> str:
-    """Folded focus words ('ghent's approach') written as the question wrote them ("Ghent's approach")."""
-    spelled = {fold(w): w for w in re.findall(r"[\w'’-]+", question)}
-    return " ".join(spelled.get(w, w) for w in words_folded.split())
+    """Folded focus words ('ghent's approach', 'werk maat') written as the question wrote them
+    ("Ghent's approach"), with the small words between them when the question's run from the first to
+    the last is short ('werk op maat')."""
+    tokens = re.findall(r"[\w'’-]+", question)
+    spelled = {fold(w): w for w in tokens}
+    wanted = words_folded.split()
+    folded = [fold(t) for t in tokens]
+    for i, t in enumerate(folded):
+        if wanted and t == wanted[0]:
+            j = next((k for k in range(i, min(len(folded), i + SIDE_LABEL_WORDS)) if folded[k] == wanted[-1]), None)
+            if j is not None and all(w in folded[i:j + 1] for w in wanted):
+                return " ".join(tokens[i:j + 1])
+    return " ".join(spelled.get(w, w) for w in wanted)
 
 
 class Advisor:

@@ -101,3 +101,11 @@ def test_a_how_answer_about_an_ambition_gives_its_objectives_in_order(advisor):
 def test_a_why_answer_leads_with_the_cause(advisor):
     answer = advisor.ask("Waarom stimuleert het kader de lokale en korte keten?")
     assert _quotes(answer)[0].startswith("Om de lokale economie te stimuleren en zoveel mogelijk lokale jobs")
+
+
+def test_a_side_is_named_in_the_questions_own_words():
+    from advisor.core import as_asked
+
+    q = "Hoe verschilt werk op maat van een stage?"
+    assert as_asked("werk maat", q) == "werk op maat"  # the small word between is kept
+    assert as_asked("werk stage", q) == "werk stage"  # too far apart: the words alone
