@@ -799,10 +799,12 @@ def compose(hits: list[Hit], found: list[Concept], language: str, texts, max_pas
         for s in sentences:
             if s.score > 0.1 and defines(s.clean):
                 s.score += DEFINING_BONUS
-    if kind in STEPWISE:  # …and for a how (why) question, one that says what to do (why)
+    if kind in STEPWISE:  # …and for a how (why) question, one that says what to do (why), among the
+        # sentences that would be chosen anyway: it leads, and brings no statement that would not be there
         cue = "step" if kind == "procedure" else "reason"
+        eligible = SELECT_SHARE * max((s.score for s in sentences), default=0.0)
         for s in sentences:
-            if s.score > 0.1 and steps.carries(s.clean, cue):
+            if s.score > 0.1 and s.score >= eligible and steps.carries(s.clean, cue):
                 s.score += STEP_BONUS
     compared = compare(sides, sentences, language, texts, max_passages) if kind == "comparison" and sides else None
     if compared is not None:
