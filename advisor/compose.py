@@ -723,9 +723,10 @@ def _overlaps(x, y) -> bool:
 
 
 def compare(sides: list[Side], sentences: list[Sentence], language: str, texts, max_passages: int) -> Composition | None:
-    """A comparison answered side by side: for each side its concept card's summary or the sentence
-    of its own passages that best says what it is, then a sentence of the question's passages that
-    meets both sides. None when a side has nothing (the question is then answered as any other)."""
+    """A comparison answered side by side: for each side its concept card's summary, its objective's
+    own line, or the sentence of its own passages that best says what it is, then a sentence of the
+    question's passages that meets both sides. A side with nothing is said to be missing; None when
+    no side has anything (the question is then answered as any other)."""
     lines, citations, taken, missing = [], [], [], []
     asked = {(s.passage.doc_id, s.start): s.score for s in sentences}
     for side, coded in zip(sides, _coded(sides, sentences, texts)):
