@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from advisor import deadline
-from advisor.answer import lists, values
+from advisor.answer import codes, lists, steps, values
 from advisor.answer.analysis import Analysis, compile_patterns
 from advisor.concepts import Concept
 from advisor.errors import ConfigError
@@ -232,9 +232,11 @@ ANNOUNCED_BONUS = 0.3   # a list whose lead-in announces as many of the asked th
 CONTEXT_SHARE = 0.7     # a list is judged by its lead-in, and by this share of the lines before it
 ITEMS_SHARE = 0.5       # …or by this share of its items
 DEFINING_BONUS = 0.2    # a definition answer's sentence that says what something is
+STEP_BONUS = 0.2        # a procedure (reason) answer's sentence that says what to do (why)
 STEP_PASSAGES = 2       # passages without a step title that a list of steps is followed through
 SIDE_FLOOR = 0.3        # a comparison side's best sentence meets at least this share of the side
 SIDE_CITATIONS = 2      # a side's card is used when its anchors are at most this many quotes
+QUESTION_SHARE = 0.3    # a side's sentence gains this share of its score against the whole question
 RUN_ON_SENTENCES = 2    # sentences after one that announces a list ('diverse contracten') or a step
 STEPWISE = {"procedure", "reason"}  # answers whose best sentence runs on into the ones after it
 
@@ -571,13 +573,17 @@ def list_statements(hits: list[Hit], found: list[Concept], head: str, language: 
                 best = (coded, score, segments)
     if best is None or best[1] < floor:
         return []
-    best = best[1:]
+    return _listed(best[2], texts, language)
+
+
+def _listed(segments, texts, language: str) -> list[Statement]:
+    """An enumeration's segments as statements, one per passage, each item a line; the first leads with the count."""
     statements = []
-    for passage, items, start, end in best[1]:
+    for passage, items, start, end in segments:
         doc = texts(passage.doc_id)
         shown = [lists.bare(_clean(doc[it.start:it.end])) for it in items]  # verbatim, white space collapsed
         statements.append(Statement(passage, start, end, shown or [_clean(doc[start:end])]))
-    count = sum(len(items) for _, items, _, _ in best[1])
+    count = sum(len(items) for _, items, _, _ in segments)
     if count:
         statements[0].lead = render("answer", language, "list_lead", count=count)
     return statements
@@ -600,13 +606,39 @@ def _generic(sentences: list[Sentence], max_passages: int, texts) -> list[Statem
     return [Statement(r[0].passage, r[0].start, r[-1].end, [" ".join(s.clean for s in r)]) for r in runs]
 
 
-def _run_on(st: Statement, sentences: list[Sentence], doc: str, paragraph: bool = False) -> Statement:
+def _steps_around(chosen: list[Statement], texts, following, language: str) -> list[Statement]:
+    """The way to go about something, in order and complete: a chosen statement that is one item of
+    an enumeration (an objective 'C 1.2.' among C1's) or that introduces one ('… overweeg dan zeker
+    één van deze sociale criteria:' before its bullets) brings the whole enumeration, as a list answer
+    gives it. The statements up to and with the first such enumeration, or [] when there is none."""
+    out: list[Statement] = []
+    for st in chosen:
+        doc = texts(st.passage.doc_id)
+        if not steps.carries(st.lines[0], "step"):  # a table of product groups is no way to go about it
+            out.append(st)
+            continue
+        for _, _, segments, _ in _enumerations(st.passage, following):
+            first = segments[0]
+            if not first[1] or sum(len(items) for _, items, _, _ in segments) < 2:
+                continue
+            inside = first[1][0].start <= st.start and st.end <= first[3]
+            if inside or (st.end <= first[1][0].start and not doc[st.end:first[1][0].start].strip(" \t\n•·*-–")):
+                return [*out, *([] if inside else [st]), *_listed(segments, texts, language)]
+        out.append(st)
+    return []
+
+
+def _run_on(st: Statement, sentences: list[Sentence], doc: str, paragraph: bool = False, onward=None) -> Statement:
     """A statement that announces a list, with the sentences that directly follow it; with
-    `paragraph`, only those of its own paragraph."""
+    `paragraph`, only those of its own paragraph, or of the next when `onward(sentence)` holds (a
+    next step: 'Is de opdracht reserveren toch niet de juiste manier, overweeg dan …')."""
     after, end = [], st.end
     for s in sorted((s for s in sentences if s.passage.id == st.passage.id and s.start >= st.end), key=lambda s: s.start):
         between = doc[end:s.start]
-        if len(after) == RUN_ON_SENTENCES or between.strip() or paragraph and between.count("\n") > 1:
+        if len(after) == RUN_ON_SENTENCES or between.strip() or (
+                paragraph and between.count("\n") > 1 and not (onward and onward(s.clean))):
+            break
+        if onward and LIST_ITEM.match(s.clean):  # a list's item: the list comes whole (_steps_around)
             break
         after.append(s)
         end = s.end
@@ -637,8 +669,13 @@ def _render(statements: list[Statement], first: int, language: str, texts) -> tu
     return lines, citations
 
 
-def _side_statement(side: Side, texts, taken: list[Statement]) -> Statement | None:
-    """The sentence of a side's own passages that best meets it, preferring one that says what it is."""
+def _side_statement(side: Side, texts, taken: list[Statement], asked: dict | None = None,
+                    coded: Sentence | None = None) -> Statement | None:
+    """The sentence of a side's own passages that best meets it, preferring one that says what it is
+    and, a little, one that meets the rest of the question (`asked`: its score of a sentence by
+    (doc_id, start)). A side that is an objective code is its objective's own line (`coded`)."""
+    if coded is not None:
+        return Statement(coded.passage, coded.start, coded.end, [coded.clean])
     sentences = [s for rank, hit in enumerate(side.hits, start=1)
                  for s in passage_sentences(hit.passage, texts(hit.passage.doc_id), rank)]
     score_sentences(sentences, side.found, texts)
@@ -646,10 +683,47 @@ def _side_statement(side: Side, texts, taken: list[Statement]) -> Statement | No
         if s.score > 0.1 and defines(s.clean):
             s.score += DEFINING_BONUS
     free = [s for s in sentences if not any(_overlaps(s, t) for t in taken)]
-    best = max(free, key=lambda s: (s.score, -s.hit_rank), default=None)
+    best = max(free, key=lambda s: (s.score + QUESTION_SHARE * (asked or {}).get((s.passage.doc_id, s.start), 0.0),
+                                    -s.hit_rank), default=None)
     if best is None or best.score < SIDE_FLOOR:
         return None
     return Statement(best.passage, best.start, best.end, [best.clean])
+
+
+def _coded(sides: list[Side], sentences: list[Sentence], texts) -> list[Sentence | None]:
+    """For each side that is an objective code ('K 2.1'), the line that opens with that code, from
+    its own passages or the question's; where a code opens two lines (a slip in a source's numbering
+    puts a 'K.2.2.' on K1's page too), the one beside the other side's line."""
+    pool = [s for side in sides for rank, hit in enumerate(side.hits, start=1)
+            for s in passage_sentences(hit.passage, texts(hit.passage.doc_id), rank)] + sentences
+    found = []
+    for side in sides:
+        key = codes.of_label(side.label)
+        lines = {(s.passage.doc_id, s.start): s for s in pool if key and codes.opening(s.clean) == key}
+        found.append(sorted(lines.values(), key=lambda s: (s.hit_rank, s.start)))
+    chosen = []
+    for i, lines in enumerate(found):
+        others = {s.passage.id for j, other in enumerate(found) if j != i for s in other}
+        beside = [s for s in lines if s.passage.id in others]
+        chosen.append(_whole_line((beside or lines or [None])[0], pool, texts))
+    return chosen
+
+
+def _whole_line(line: Sentence | None, pool: list[Sentence], texts) -> Sentence | None:
+    """An objective's line with the sentences that run on from it (a PDF breaks 'K 2.1. Bij aankoop
+    van een nieuw voertuig wordt systematisch een hogere' from 'CO2-efficiëntie nagestreefd …'), up
+    to the next code."""
+    if line is None:
+        return None
+    doc, end, parts = texts(line.passage.doc_id), line.end, [line.clean]
+    after = sorted({s.start: s for s in pool if s.passage.id == line.passage.id and s.start >= line.end}.values(),
+                   key=lambda s: s.start)
+    for s in after[:RUN_ON_SENTENCES]:
+        if doc[end:s.start].strip() or codes.opening(s.clean) or doc[end:s.start].count("\n") > 1:
+            break
+        parts.append(s.clean)
+        end = s.end
+    return Sentence(line.hit_rank, line.passage, line.start, end, " ".join(parts), line.score)
 
 
 def _overlaps(x, y) -> bool:
@@ -657,35 +731,55 @@ def _overlaps(x, y) -> bool:
 
 
 def compare(sides: list[Side], sentences: list[Sentence], language: str, texts, max_passages: int) -> Composition | None:
-    """A comparison answered side by side: for each side its concept card's summary or the sentence
-    of its own passages that best says what it is, then a sentence of the question's passages that
-    meets both sides. None when a side has nothing (the question is then answered as any other)."""
-    lines, citations, taken = [], [], []
-    for side in sides:
+    """A comparison answered side by side: for each side its concept card's summary, its objective's
+    own line, or the sentence of its own passages that best says what it is, then a sentence of the
+    question's passages that meets both sides. A side with nothing is said to be missing; None when
+    no side has anything (the question is then answered as any other)."""
+    lines, citations, taken, missing = [], [], [], []
+    asked = {(s.passage.doc_id, s.start): s.score for s in sentences}
+    for side, coded in zip(sides, _coded(sides, sentences, texts)):
         part = [render("answer", language, "side", side=side.label)]
-        lead = side.card(len(citations) + 1) if side.card else None
+        lead = side.card(len(citations) + 1) if side.card and coded is None else None
         if lead is not None and len(lead.citations) <= SIDE_CITATIONS:
             part += lead.lines
             citations += lead.citations
         else:
-            statement = _side_statement(side, texts, taken)
+            statement = _side_statement(side, texts, taken, asked, coded)
             if statement is None:
-                return None
+                missing.append(side.label)
+                continue
             taken.append(statement)
             shown, cited = _render([statement], len(citations) + 1, language, texts)
             part += shown
             citations += cited
         lines += part
-    both = [s for s in sentences if all(_sentence_terms(s.clean) & set().union(*(c.terms for c in side.found))
-                                        for side in sides if side.found)]
-    both = [s for s in both if not any(_overlaps(s, c) for c in [*taken, *(_Span(c) for c in citations)])]
+    if not citations:
+        return None
+    found = [side.label for side in sides if side.label not in missing]
+    if len(found) > 1:
+        lines.insert(0, render("answer", language, "sides_lead", side=_joined(found, language)))
+    # a side the sources do not describe is said to be missing, not filled with a loose sentence
+    lines += [render("answer", language, "side_missing", side=label) for label in missing]
+    side_codes = {codes.of_label(side.label) for side in sides} - {None}
+    free = [s for s in sentences if not any(_overlaps(s, c) for c in [*taken, *(_Span(c) for c in citations)])
+            and not (side_codes and codes.opening(s.clean))]  # between two objectives, a third's line relates nothing
+    both = [s for s in free if all(_sentence_terms(s.clean) & set().union(*(c.terms for c in side.found))
+                                   for side in sides if side.found)]
+    if missing and not both:  # with a side undescribed, what the question's passages say best of it
+        both = [s for s in free if s.score > 0.1]
+    if side_codes and len(side_codes) == len(sides):
+        both = []  # two objectives' own lines say it: another line that names their ambition relates nothing
     if both and len(citations) < max_passages:
         best = max(both, key=lambda s: (s.score, -s.hit_rank))
         shown, cited = _render([Statement(best.passage, best.start, best.end, [best.clean])], len(citations) + 1,
                                language, texts)
-        lines += [render("answer", language, "relation"), *shown]
+        lines += [render("answer", language, "relation_other" if missing else "relation"), *shown]
         citations += cited
     return Composition(render("answer", language, "intro_comparison") + "\n\n" + "\n".join(lines), citations)
+
+
+def _joined(labels: list[str], language: str) -> str:
+    return f" {'and' if language == 'en' else 'en'} ".join(labels)
 
 
 class _Span:
@@ -714,6 +808,13 @@ def compose(hits: list[Hit], found: list[Concept], language: str, texts, max_pas
         for s in sentences:
             if s.score > 0.1 and defines(s.clean):
                 s.score += DEFINING_BONUS
+    if kind in STEPWISE:  # …and for a how (why) question, one that says what to do (why), among the
+        # sentences that would be chosen anyway: it leads, and brings no statement that would not be there
+        cue = "step" if kind == "procedure" else "reason"
+        eligible = SELECT_SHARE * max((s.score for s in sentences), default=0.0)
+        for s in sentences:
+            if s.score > 0.1 and s.score >= eligible and steps.carries(s.clean, cue):
+                s.score += STEP_BONUS
     compared = compare(sides, sentences, language, texts, max_passages) if kind == "comparison" and sides else None
     if compared is not None:
         return _glossed(compared, language, found)
@@ -733,8 +834,11 @@ def compose(hits: list[Hit], found: list[Concept], language: str, texts, max_pas
         # does not say what it is ('Verder wordt het voorbeeld gegeven van de sociale aankoopcentrale …'):
         # the sentences that follow carry it
         generic[0] = _run_on(generic[0], sentences, texts(generic[0].passage.doc_id),
-                             paragraph=kind in STEPWISE or kind == "definition")
+                             paragraph=kind in STEPWISE or kind == "definition",
+                             onward=(lambda text: steps.carries(text, "step")) if kind == "procedure" else None)
         generic[1:] = [g for g in generic[1:] if not _overlaps(g, generic[0])]
+    if kind == "procedure" and following is not None:
+        typed = _steps_around(generic, texts, following, language)
     generic = [g for g in generic
                if not any(g.passage.doc_id == t.passage.doc_id and g.start < t.end and t.start < g.end for t in typed)]
     carded = list(card.citations) if card else []

@@ -9,7 +9,7 @@ from dataclasses import replace
 from advisor import conversation, deadline
 from advisor import intake as intake_module
 from advisor.advice import advise
-from advisor.answer import cards
+from advisor.answer import cards, codes
 from advisor.answer.analysis import Analysis, analyse
 from advisor.citations import CitationList
 from advisor.compose import Side, compose
@@ -30,10 +30,23 @@ SIDE_PASSAGES = 3  # passages searched for each side of a comparison
 FOLLOW_UP_WEIGHT = 2.0
 
 
+SIDE_LABEL_WORDS = 8  # a side's words are shown as the question's own run of words when it is this short
+
+
 def as_asked(words_folded: str, question: str) -> str:
-    """Folded focus words ('ghent's approach') written as the question wrote them ("Ghent's approach")."""
-    spelled = {fold(w): w for w in re.findall(r"[\w'’-]+", question)}
-    return " ".join(spelled.get(w, w) for w in words_folded.split())
+    """Folded focus words ('ghent's approach', 'werk maat') written as the question wrote them
+    ("Ghent's approach"), with the small words between them when the question's run from the first to
+    the last is short ('werk op maat')."""
+    tokens = re.findall(r"[\w'’-]+", question)
+    spelled = {fold(w): w for w in tokens}
+    wanted = words_folded.split()
+    folded = [fold(t) for t in tokens]
+    for i, t in enumerate(folded):
+        if wanted and t == wanted[0]:
+            j = next((k for k in range(i, min(len(folded), i + SIDE_LABEL_WORDS)) if folded[k] == wanted[-1]), None)
+            if j is not None and all(w in folded[i:j + 1] for w in wanted):
+                return " ".join(tokens[i:j + 1])
+    return " ".join(spelled.get(w, w) for w in wanted)
 
 
 class Advisor:
@@ -166,8 +179,10 @@ class Advisor:
         for side in analysis.focus:
             deadline.check()
             alone = Analysis("definition", (side,))
-            sides.append(Side(as_asked(side, question), self.retriever.search(side, SIDE_PASSAGES, language),
-                              concepts(side, self.index.lexical, language),
+            code = codes.as_asked(side, question)  # an objective code ('K 2.1') is searched as written
+            words = code or side
+            sides.append(Side(code or as_asked(side, question), self.retriever.search(words, SIDE_PASSAGES, language),
+                              concepts(words, self.index.lexical, language),
                               lambda first, a=alone: cards.lead(a, language, self.index, first)))
         return sides
 

@@ -29,7 +29,7 @@ MARKER = re.compile(r"\[\d+\]")
 QUOTED = re.compile(r"[„“\"‘][^„“”\"’]*[”\"’]")
 # A quoted statement, whole to its marker (a Dutch quote may hold ’ or “…” of its own)
 STATEMENT_QUOTE = re.compile(r"„[^\n]*”(?=\s*\[\d+\])")
-TYPES = ("definition", "list", "comparison", "fact", "procedure")
+TYPES = ("definition", "list", "comparison", "fact", "procedure", "reason")
 
 
 def _norm(text: str) -> str:
@@ -71,6 +71,32 @@ def list_completeness(item: dict, answer: Answer) -> float | None:
     return sum(_norm(i) in shown for i in item["items"]) / len(item["items"])
 
 
+def steps_shown(item: dict, answer: Answer) -> float | None:
+    """Procedure and why questions: the share of the expected steps (or the sentences that carry the
+    cause) inside a quote the answer shows."""
+    if item["type"] not in ("procedure", "reason") or not item.get("steps"):
+        return None
+    quotes = [] if answer.refused else shown_quotes(answer)
+    return sum(any(_norm(s) in q for q in quotes) for s in item["steps"]) / len(item["steps"])
+
+
+def sides_shown(item: dict, answer: Answer) -> float | None:
+    """Comparisons: the share of the two sides whose describing words are inside a quote the answer shows."""
+    if item["type"] != "comparison" or not item.get("sides"):
+        return None
+    quotes = [] if answer.refused else shown_quotes(answer)
+    return sum(any(_norm(s["anchor"]) in q for q in quotes) for s in item["sides"]) / len(item["sides"])
+
+
+def gold_first(item: dict, answer: Answer) -> float | None:
+    """Procedure and why questions: 1 when the words that carry the answer are in the first quote
+    shown: the answer leads with the way or the cause, not with a sentence around it."""
+    if item["type"] not in ("procedure", "reason") or not item.get("gold"):
+        return None
+    quotes = [] if answer.refused else shown_quotes(answer)
+    return float(bool(quotes) and _norm(item["gold"]) in quotes[0])
+
+
 def filler_rate(item: dict, answer: Answer) -> float | None:
     """The share of the answer's statements that are navigation or page furniture."""
     lines = statements(answer)
@@ -94,7 +120,8 @@ def english_prose(item: dict, answer: Answer) -> float | None:
 
 
 METRICS = {"gold in quote": gold_in_quote, "fact first": fact_first, "list completeness": list_completeness,
-           "filler rate": filler_rate, "English prose": english_prose}
+           "filler rate": filler_rate, "English prose": english_prose, "steps shown": steps_shown,
+           "sides shown": sides_shown, "gold first": gold_first}
 
 
 def floors(split: str = "test") -> dict[str, float]:

@@ -67,3 +67,28 @@ def test_english_prose_ignores_a_dutch_quote_that_holds_apostrophes_or_quotes():
                         language="en")
     assert m.english_prose(item, dutch_only) == 0.0
     assert m.english_prose(item, with_lead) == 1.0
+
+
+PROCEDURE = {"type": "procedure", "language": "nl", "gold": "Ga eerst na",
+             "steps": ["Ga eerst na of jouw opdracht geschikt is", "overweeg dan zeker één van deze sociale criteria"]}
+COMPARISON = {"type": "comparison", "language": "nl",
+              "sides": [{"notion": "K1", "anchor": "We bouwen een klimaatneutrale"},
+                        {"notion": "K2", "anchor": "We maken de transitie"}]}
+
+
+def test_steps_shown_and_gold_first():
+    ordered = _answer("- Ga eerst na … [1]", ["Ga eerst na of jouw opdracht geschikt is om voor te behouden. "
+                                             "Is dat niet zo, overweeg dan zeker één van deze sociale criteria"])
+    generic = _answer("- Er zijn heel wat mogelijkheden. [1]\n- Ga eerst na … [2]",
+                      ["Er zijn heel wat mogelijkheden.", "Ga eerst na of jouw opdracht geschikt is"])
+    assert m.steps_shown(PROCEDURE, ordered) == 1.0 and m.gold_first(PROCEDURE, ordered) == 1.0
+    assert m.steps_shown(PROCEDURE, generic) == 0.5 and m.gold_first(PROCEDURE, generic) == 0.0
+    assert m.steps_shown(FACT, ordered) is None and m.gold_first(PROCEDURE, _answer("x", [], refused=True)) == 0.0
+
+
+def test_sides_shown_counts_each_side_once():
+    one_side = _answer("- a [1]\n- b [2]", ["AMBITIE K.1: We bouwen een klimaatneutrale regio uit", "Ook K1"])
+    both = _answer("- a [1]\n- b [2]", ["We bouwen een klimaatneutrale regio", "We maken de transitie naar"])
+    assert m.sides_shown(COMPARISON, one_side) == 0.5
+    assert m.sides_shown(COMPARISON, both) == 1.0
+    assert m.sides_shown(PROCEDURE, both) is None
