@@ -89,6 +89,17 @@ def load(split: str | None, prefix: str | None = None) -> list[dict]:
     return [r for r in rows if split in (None, r["split"]) and r["id"].startswith(prefixes)]
 
 
+def query_of(advisor, question: str, history: list[dict] | None = None) -> str | None:
+    """What the advisor searches and decides scope on for a question (None when an instruction or a
+    task, not coverage, decides it)."""
+    from advisor import scope
+
+    question, _ = scope.without_steering(advisor.validate(question))
+    if not question or scope.is_offtopic_task(question):
+        return None
+    return advisor.turn(question, [h for h in history or () if h.get("role") == "user"]).retrieval_query()
+
+
 def signals_of(advisor, question: str, history: list[dict] | None = None, neighbours: bool = False):
     """The scope decision the advisor takes on a question (None when an instruction or a task, not
     coverage, decides it, and unless `neighbours`, when it names a neighbouring-domain notion)."""
@@ -96,25 +107,26 @@ def signals_of(advisor, question: str, history: list[dict] | None = None, neighb
     from advisor.concepts import concepts
     from advisor.text import detect_language
 
-    question, _ = scope.without_steering(advisor.validate(question))
-    if not question or scope.is_offtopic_task(question):
+    query = query_of(advisor, question, history)
+    if query is None:
         return None
-    language = detect_language(question)
-    query = advisor.turn(question, [h for h in history or () if h.get("role") == "user"]).retrieval_query()
+    language = detect_language(scope.without_steering(advisor.validate(question))[0])
     hits = advisor.retriever.search(query, max(advisor.settings.top_k, advisor.settings.max_citations + 2), language)
     decision = advisor.scope(query, concepts(query, advisor.index.lexical, language), hits, language)
     return None if scope.neighbour_notion(query) and not neighbours else decision
 
 
 def fit(signals: list[dict[str, float]], answerable: list[bool], l2: float = 0.003,
-        answer_weight: float = 2.0) -> dict[str, float]:
+        answer_weight: float = 2.0, names: tuple[str, ...] | None = None) -> dict[str, float]:
     """Logistic regression by Newton's method (numpy only): the weights of scope.toml [weights].
     A wrongly refused answerable question costs `answer_weight` times a wrongly answered one; `l2`
-    keeps the weights small (the dev split is a few hundred questions)."""
+    keeps the weights small (the dev split is a few hundred questions). `names`: the signals fitted
+    (scope.SIGNALS, or scope.PROBE_SIGNALS for [weights_probe])."""
     import numpy as np
 
-    from advisor.scope import SIGNALS
+    from advisor.scope import SIGNALS as DEFAULT
 
+    SIGNALS = names or DEFAULT
     x = np.array([[s[n] for n in SIGNALS] for s in signals])
     x = np.hstack([np.ones((len(x), 1)), x])
     y = np.array(answerable, dtype=float)
@@ -137,14 +149,16 @@ ANSWER_WEIGHT_GRID = (1.0, 1.5, 2.0, 3.0)
 
 
 def cross_validate(signals: list[dict[str, float]], answerable: list[bool], refused_anyway: list[bool],
-                   l2: float, answer_weight: float, folds: int = 10, repeats: int = 5) -> dict[str, float]:
+                   l2: float, answer_weight: float, folds: int = 10, repeats: int = 5,
+                   names: tuple[str, ...] | None = None) -> dict[str, float]:
     """Refusal precision, recall and false refusal rate of `fit` with these settings, each question
     scored by a model fitted without it (`folds`-fold, averaged over `repeats` shuffles). A question
     the neighbour rule refuses (`refused_anyway`) counts as refused whatever the score."""
     import numpy as np
 
-    from advisor.scope import SIGNALS
+    from advisor.scope import SIGNALS as DEFAULT
 
+    SIGNALS = names or DEFAULT
     x = np.array([[s[n] for n in SIGNALS] for s in signals])
     y = np.array(answerable, dtype=bool)
     forced = np.array(refused_anyway, dtype=bool)
@@ -155,7 +169,7 @@ def cross_validate(signals: list[dict[str, float]], answerable: list[bool], refu
         for k in range(folds):
             held = order[k::folds]
             kept = np.setdiff1d(order, held)
-            w = fit([signals[i] for i in kept], [bool(y[i]) for i in kept], l2, answer_weight)
+            w = fit([signals[i] for i in kept], [bool(y[i]) for i in kept], l2, answer_weight, SIGNALS)
             z = w["bias"] + x[held] @ np.array([w[n] for n in SIGNALS])
             p[held] = 1 / (1 + np.exp(-z))
         refused = (p < 0.5) | forced
