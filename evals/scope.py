@@ -190,14 +190,17 @@ def choose(table: dict[tuple[float, float], dict[str, float]], ceiling: float = 
     return max(within, key=lambda k: (round(within[k]["refusal recall"], 3), within[k]["refusal precision"]))
 
 
-def labelled(split: str = "dev") -> list[tuple[str, list[dict] | None, bool]]:
+def labelled(split: str = "dev", training: bool = False) -> list[tuple[str, list[dict] | None, bool]]:
     """Every question of the split whose set says whether it should be answered: (question, history,
     answerable). This set; the golden sets (their `refuse` labels); answer_types.jsonl (all
-    answerable); question_types.jsonl (answerable unless of type `out_of_scope`)."""
+    answerable); question_types.jsonl (answerable unless of type `out_of_scope`); with `training`
+    (the dev split only), the training questions of scope_train.jsonl, which no evaluation reads."""
     from evals import golden
 
     sets = folder("evals") / "sets"
     rows = [(i["question"], None, not i["refuse"]) for i in load(split)]
+    if training and split == "dev":
+        rows += [(r["question"], None, not r["refuse"]) for r in read_jsonl(sets / "scope_train.jsonl")]
     rows += [(g.question, g.history, not g.refuse) for g in golden.load(split=split)]
     rows += [(r["question"], None, True) for r in read_jsonl(sets / "answer_types.jsonl") if r["split"] == split]
     rows += [(r["question"], None, r["type"] != "out_of_scope")

@@ -3,7 +3,7 @@
     .venv/bin/python -m evals.scope_probe [--split dev] [--write]
 
 Every labelled dev question (evals.scope.labelled: the scope set, the golden sets, answer_types and
-question_types) is searched as the advisor searches it; its lexical scope signals are measured and
+question_types, and the training questions of evals/sets/scope_train.jsonl) is searched as the advisor searches it; its lexical scope signals are measured and
 its search query embedded with e5. Then, for each probe regularisation of PROBE_L2_GRID:
 
 1. each question's `dense` signal is the probability of a probe trained without it (10 folds), so the
@@ -27,7 +27,7 @@ import numpy as np
 from evals.golden import bundled_advisor
 from evals.scope import ANSWER_WEIGHT_GRID, L2_GRID, choose, cross_validate, fit, labelled, query_of, signals_of
 
-PROBE_L2_GRID = (0.0001, 0.0003, 0.001, 0.003)
+PROBE_L2_GRID = (0.00003, 0.0001, 0.0003, 0.001, 0.003)
 FOLDS = 10
 
 
@@ -52,7 +52,7 @@ def measure(advisor, split: str = "dev"):
 
     e5 = get_embedder("e5")
     signals, vectors, answerable, forced = [], [], [], []
-    for question, history, label in labelled(split):
+    for question, history, label in labelled(split, training=True):
         decision = signals_of(advisor, question, history, neighbours=True)
         if decision is None:
             continue
