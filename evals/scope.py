@@ -124,14 +124,14 @@ def fit(signals: list[dict[str, float]], answerable: list[bool], l2: float = 0.0
     (scope.SIGNALS, or scope.PROBE_SIGNALS for [weights_probe])."""
     import numpy as np
 
-    from advisor.scope import SIGNALS as DEFAULT
+    from advisor.scope import SIGNALS
 
-    SIGNALS = names or DEFAULT
-    x = np.array([[s[n] for n in SIGNALS] for s in signals])
+    names = names or SIGNALS
+    x = np.array([[s[n] for n in names] for s in signals])
     x = np.hstack([np.ones((len(x), 1)), x])
     y = np.array(answerable, dtype=float)
     cost = np.where(y == 1, answer_weight, 1.0) / len(y)
-    penalty = l2 * np.diag([0.0] + [1.0] * len(SIGNALS))
+    penalty = l2 * np.diag([0.0] + [1.0] * len(names))
     w = np.zeros(x.shape[1])
     for _ in range(50):
         p = 1 / (1 + np.exp(-x @ w))
@@ -141,7 +141,7 @@ def fit(signals: list[dict[str, float]], answerable: list[bool], l2: float = 0.0
         w -= step
         if np.abs(step).max() < 1e-8:
             break
-    return {"bias": float(w[0]), **{n: float(v) for n, v in zip(SIGNALS, w[1:])}}
+    return {"bias": float(w[0]), **{n: float(v) for n, v in zip(names, w[1:])}}
 
 
 L2_GRID = (0.001, 0.003, 0.01, 0.03)
@@ -156,10 +156,10 @@ def cross_validate(signals: list[dict[str, float]], answerable: list[bool], refu
     the neighbour rule refuses (`refused_anyway`) counts as refused whatever the score."""
     import numpy as np
 
-    from advisor.scope import SIGNALS as DEFAULT
+    from advisor.scope import SIGNALS
 
-    SIGNALS = names or DEFAULT
-    x = np.array([[s[n] for n in SIGNALS] for s in signals])
+    names = names or SIGNALS
+    x = np.array([[s[n] for n in names] for s in signals])
     y = np.array(answerable, dtype=bool)
     forced = np.array(refused_anyway, dtype=bool)
     figures = []
@@ -169,8 +169,8 @@ def cross_validate(signals: list[dict[str, float]], answerable: list[bool], refu
         for k in range(folds):
             held = order[k::folds]
             kept = np.setdiff1d(order, held)
-            w = fit([signals[i] for i in kept], [bool(y[i]) for i in kept], l2, answer_weight, SIGNALS)
-            z = w["bias"] + x[held] @ np.array([w[n] for n in SIGNALS])
+            w = fit([signals[i] for i in kept], [bool(y[i]) for i in kept], l2, answer_weight, names)
+            z = w["bias"] + x[held] @ np.array([w[n] for n in names])
             p[held] = 1 / (1 + np.exp(-z))
         refused = (p < 0.5) | forced
         figures.append(((refused & ~y).sum() / max(refused.sum(), 1), (refused & ~y).sum() / max((~y).sum(), 1),
