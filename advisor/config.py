@@ -50,6 +50,12 @@ class Settings(BaseSettings):
     e5_threads: int = Field(1, ge=1, le=64, description="OpenMP threads of the e5 engine (read when it loads). "
                             "1: on a busy 2-core machine 2 threads measured a p95 of 1.5-3.5 s a question against "
                             "50-355 ms for 1 (see README); raise it on an idle machine with cores to spare.")
+    scope_probe: Literal["none", "e5"] = Field(
+        "none", description="A second opinion on scope from the meaning of the question: 'e5' adds the probability "
+        "of a linear probe on the question's e5 vector (advisor/resources/scope_probe.toml) to the scope decision, "
+        "weighed by [weights_probe] in scope.toml. It loads e5 and, with ADVISOR_EMBEDDER=none, embeds each "
+        "question (60-90 ms p50 on a busy 2-core machine; with ADVISOR_EMBEDDER=e5 retrieval's vector is reused, "
+        "about 0.1 ms); 'none' (default) decides scope from the lexical signals alone.")
     lexical_weight: float = Field(1.0, ge=0.0, description="Weight of BM25 in rank fusion.")
     dense_weight: float = Field(0.5, ge=0.0, description="Weight of the dense ranking in rank fusion.")
     rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")

@@ -17,13 +17,15 @@ from advisor import llm, prompting
 from advisor.generators import get_generator
 from advisor.knowledge import knowledge
 from advisor.concepts import concepts
+from advisor.embedders import embed_queries, get_embedder
 from advisor.config import Settings
-from advisor.errors import BackendError, BackendTimeout, InvalidQuestionError, QuestionTooLongError, ValidationFailed
+from advisor.errors import (BackendError, BackendTimeout, ConfigError, InvalidQuestionError, QuestionTooLongError,
+                            ValidationFailed)
 from advisor.index import Index
 from advisor.model import Answer, Timings, Validation
 from advisor.phrases import render
 from advisor.retrieval import Hit, HybridRetriever
-from advisor import refusal, scope
+from advisor import refusal, scope, scope_probe
 from advisor.text import bounded, content_words, fold, detect_language
 
 SIDE_PASSAGES = 3  # passages searched for each side of a comparison
@@ -58,6 +60,8 @@ class Advisor:
         # the concept cards, checked against the corpus and located in this index now, not per question
         self.cards = cards.for_index(self.index)
         self.generator = get_generator(settings)
+        if settings.scope_probe != "none":  # checked and loaded now, not at the first question
+            self._probe_embedder()
 
     def validate(self, question: str) -> str:
         if not isinstance(question, str) or not question.strip():
@@ -195,7 +199,17 @@ class Advisor:
         terms = [lexical.terms_of(self.index.position[p.id]) for p in top]
         best = max((h.lexical_score for h in hits), default=0.0)
         signals = scope.measure(query, found, terms, best, lexical, language, rules)
+        if self.settings.scope_probe != "none":  # the meaning of the question, a second opinion (scope_probe.py)
+            signals["dense"] = scope_probe.probe().probability(embed_queries(self._probe_embedder(), [query])[0])
         return scope.decide(query, signals, [p.index_text for p in top], rules)
+
+    def _probe_embedder(self):
+        """The embedder the scope probe was trained on (loaded once per process, shared with retrieval)."""
+        probe = scope_probe.probe()
+        if probe.model != self.settings.scope_probe:
+            raise ConfigError(f"ADVISOR_SCOPE_PROBE={self.settings.scope_probe} but {scope_probe.SOURCE} was trained "
+                              f"on {probe.model!r} vectors: set ADVISOR_SCOPE_PROBE={probe.model} or retrain it")
+        return get_embedder(probe.model)
 
     def _with_llm(self, base: Answer, question: str, hits: list[Hit], language: str, timings: dict) -> Answer:
         """The LLM's validated prose, or `base` (the extractive answer) marked as the fallback."""

@@ -6,6 +6,8 @@ sources cover that question: a logistic score of signals measured on the questio
 retrieved for it (coverage, focus, strength, the most specific concept, words the corpus never
 uses, weighted and counted, domain vocabulary), with weights and word lists in advisor/resources/scope.toml, calibrated on
 the dev split (`python -m evals.scope --split dev --calibrate`). A few hundred microseconds a question.
+With ADVISOR_SCOPE_PROBE=e5 the core adds one more signal, `dense`: a linear probe on the question's
+e5 vector (advisor/scope_probe.py), weighed with the others by [weights_probe].
 """
 
 from __future__ import annotations
@@ -24,6 +26,9 @@ log = logging.getLogger("advisor.scope")
 
 SOURCE = "advisor/resources/scope.toml"
 SIGNALS = ("coverage", "focus", "strength", "rarest", "unknown", "unfamiliar", "domain", "english")
+# with ADVISOR_SCOPE_PROBE=e5 one more: the probability of the probe on the question's e5 vector
+# (advisor/scope_probe.py), weighed with the others by [weights_probe]
+PROBE_SIGNALS = (*SIGNALS, "dense")
 
 
 def _load_patterns(name: str) -> list[re.Pattern]:
@@ -82,6 +87,7 @@ class Rules:
     passages: int
     answer_at: float
     weights: dict[str, float]                 # bias and one per signal
+    weights_probe: dict[str, float]           # the same and `dense`, used when the probe measured it
     domain: tuple[tuple[str, ...], ...]       # stemmed phrases
     general: frozenset[str]                   # stems never a domain hit as a compound's part
     neighbour: tuple[tuple[str, re.Pattern], ...]
@@ -111,7 +117,7 @@ def load_rules(text: str | None = None) -> Rules:
         data = tomllib.loads(text if text is not None else read_text("advisor.resources", "scope.toml"))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{SOURCE}: not valid TOML: {exc}") from None
-    known = {"passages", "answer_at", "weights", "vocabulary"}
+    known = {"passages", "answer_at", "weights", "weights_probe", "vocabulary"}
     if set(data) - known:
         raise ConfigError(f"{SOURCE}: unknown keys {sorted(set(data) - known)}; known: {sorted(known)}")
     passages = data.get("passages")
@@ -120,15 +126,8 @@ def load_rules(text: str | None = None) -> Rules:
     answer_at = data.get("answer_at")
     if not isinstance(answer_at, (int, float)) or isinstance(answer_at, bool) or not 0 < answer_at < 1:
         raise ConfigError(f"{SOURCE}: answer_at must be a probability between 0 and 1, got {answer_at!r}")
-    weights = data.get("weights", {})
-    expected = {"bias", *SIGNALS}
-    if set(weights) != expected:
-        missing, unknown = sorted(expected - set(weights)), sorted(set(weights) - expected)
-        raise ConfigError(f"{SOURCE} [weights]: needs exactly bias and {', '.join(SIGNALS)}"
-                          + (f"; missing {missing}" if missing else "") + (f"; unknown {unknown}" if unknown else ""))
-    bad = {k: v for k, v in weights.items() if not isinstance(v, (int, float)) or isinstance(v, bool)}
-    if bad:
-        raise ConfigError(f"{SOURCE} [weights]: weights are numbers, got {bad}")
+    weights = _weights(data, "weights", SIGNALS)
+    weights_probe = _weights(data, "weights_probe", PROBE_SIGNALS)
     vocabulary = data.get("vocabulary", {})
     if set(vocabulary) != {"domain", "general", "neighbour"}:
         raise ConfigError(f"{SOURCE} [vocabulary]: needs exactly the lists domain, general and neighbour, "
@@ -146,8 +145,21 @@ def load_rules(text: str | None = None) -> Rules:
             raise ConfigError(f"{SOURCE} [vocabulary] neighbour: {entry!r} has a * inside; put it only at "
                               "the start or the end")
         neighbour.append((entry.strip("*"), _neighbour_pattern(entry)))
-    return Rules(passages, float(answer_at), {k: float(v) for k, v in weights.items()}, tuple(phrases), general,
-                 tuple(neighbour))
+    return Rules(passages, float(answer_at), weights, weights_probe, tuple(phrases), general, tuple(neighbour))
+
+
+def _weights(data: dict, table: str, signals: tuple[str, ...]) -> dict[str, float]:
+    weights = data.get(table, {})
+    expected = {"bias", *signals}
+    if not isinstance(weights, dict) or set(weights) != expected:
+        found = set(weights) if isinstance(weights, dict) else set()
+        missing, unknown = sorted(expected - found), sorted(found - expected)
+        raise ConfigError(f"{SOURCE} [{table}]: needs exactly bias and {', '.join(signals)}"
+                          + (f"; missing {missing}" if missing else "") + (f"; unknown {unknown}" if unknown else ""))
+    bad = {k: v for k, v in weights.items() if not isinstance(v, (int, float)) or isinstance(v, bool)}
+    if bad:
+        raise ConfigError(f"{SOURCE} [{table}]: weights are numbers, got {bad}")
+    return {k: float(v) for k, v in weights.items()}
 
 
 @lru_cache(maxsize=1)
@@ -197,8 +209,11 @@ class Decision:
 
 
 def probability(signals: dict[str, float], r: Rules | None = None) -> float:
+    """The calibrated probability that the sources cover the question: [weights_probe] when the
+    signals hold the probe's `dense`, else [weights]."""
     r = r or rules()
-    z = r.weights["bias"] + sum(r.weights[name] * signals[name] for name in SIGNALS)
+    weights, names = (r.weights_probe, PROBE_SIGNALS) if "dense" in signals else (r.weights, SIGNALS)
+    z = weights["bias"] + sum(weights[name] * signals[name] for name in names)
     return 1 / (1 + math.exp(-z))
 
 

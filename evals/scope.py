@@ -89,6 +89,17 @@ def load(split: str | None, prefix: str | None = None) -> list[dict]:
     return [r for r in rows if split in (None, r["split"]) and r["id"].startswith(prefixes)]
 
 
+def query_of(advisor, question: str, history: list[dict] | None = None) -> str | None:
+    """What the advisor searches and decides scope on for a question (None when an instruction or a
+    task, not coverage, decides it)."""
+    from advisor import scope
+
+    question, _ = scope.without_steering(advisor.validate(question))
+    if not question or scope.is_offtopic_task(question):
+        return None
+    return advisor.turn(question, [h for h in history or () if h.get("role") == "user"]).retrieval_query()
+
+
 def signals_of(advisor, question: str, history: list[dict] | None = None, neighbours: bool = False):
     """The scope decision the advisor takes on a question (None when an instruction or a task, not
     coverage, decides it, and unless `neighbours`, when it names a neighbouring-domain notion)."""
@@ -96,30 +107,31 @@ def signals_of(advisor, question: str, history: list[dict] | None = None, neighb
     from advisor.concepts import concepts
     from advisor.text import detect_language
 
-    question, _ = scope.without_steering(advisor.validate(question))
-    if not question or scope.is_offtopic_task(question):
+    query = query_of(advisor, question, history)
+    if query is None:
         return None
-    language = detect_language(question)
-    query = advisor.turn(question, [h for h in history or () if h.get("role") == "user"]).retrieval_query()
+    language = detect_language(scope.without_steering(advisor.validate(question))[0])
     hits = advisor.retriever.search(query, max(advisor.settings.top_k, advisor.settings.max_citations + 2), language)
     decision = advisor.scope(query, concepts(query, advisor.index.lexical, language), hits, language)
     return None if scope.neighbour_notion(query) and not neighbours else decision
 
 
 def fit(signals: list[dict[str, float]], answerable: list[bool], l2: float = 0.003,
-        answer_weight: float = 2.0) -> dict[str, float]:
+        answer_weight: float = 2.0, names: tuple[str, ...] | None = None) -> dict[str, float]:
     """Logistic regression by Newton's method (numpy only): the weights of scope.toml [weights].
     A wrongly refused answerable question costs `answer_weight` times a wrongly answered one; `l2`
-    keeps the weights small (the dev split is a few hundred questions)."""
+    keeps the weights small (the dev split is a few hundred questions). `names`: the signals fitted
+    (scope.SIGNALS, or scope.PROBE_SIGNALS for [weights_probe])."""
     import numpy as np
 
     from advisor.scope import SIGNALS
 
-    x = np.array([[s[n] for n in SIGNALS] for s in signals])
+    names = names or SIGNALS
+    x = np.array([[s[n] for n in names] for s in signals])
     x = np.hstack([np.ones((len(x), 1)), x])
     y = np.array(answerable, dtype=float)
     cost = np.where(y == 1, answer_weight, 1.0) / len(y)
-    penalty = l2 * np.diag([0.0] + [1.0] * len(SIGNALS))
+    penalty = l2 * np.diag([0.0] + [1.0] * len(names))
     w = np.zeros(x.shape[1])
     for _ in range(50):
         p = 1 / (1 + np.exp(-x @ w))
@@ -129,7 +141,7 @@ def fit(signals: list[dict[str, float]], answerable: list[bool], l2: float = 0.0
         w -= step
         if np.abs(step).max() < 1e-8:
             break
-    return {"bias": float(w[0]), **{n: float(v) for n, v in zip(SIGNALS, w[1:])}}
+    return {"bias": float(w[0]), **{n: float(v) for n, v in zip(names, w[1:])}}
 
 
 L2_GRID = (0.001, 0.003, 0.01, 0.03)
@@ -137,7 +149,8 @@ ANSWER_WEIGHT_GRID = (1.0, 1.5, 2.0, 3.0)
 
 
 def cross_validate(signals: list[dict[str, float]], answerable: list[bool], refused_anyway: list[bool],
-                   l2: float, answer_weight: float, folds: int = 10, repeats: int = 5) -> dict[str, float]:
+                   l2: float, answer_weight: float, folds: int = 10, repeats: int = 5,
+                   names: tuple[str, ...] | None = None) -> dict[str, float]:
     """Refusal precision, recall and false refusal rate of `fit` with these settings, each question
     scored by a model fitted without it (`folds`-fold, averaged over `repeats` shuffles). A question
     the neighbour rule refuses (`refused_anyway`) counts as refused whatever the score."""
@@ -145,7 +158,8 @@ def cross_validate(signals: list[dict[str, float]], answerable: list[bool], refu
 
     from advisor.scope import SIGNALS
 
-    x = np.array([[s[n] for n in SIGNALS] for s in signals])
+    names = names or SIGNALS
+    x = np.array([[s[n] for n in names] for s in signals])
     y = np.array(answerable, dtype=bool)
     forced = np.array(refused_anyway, dtype=bool)
     figures = []
@@ -155,8 +169,8 @@ def cross_validate(signals: list[dict[str, float]], answerable: list[bool], refu
         for k in range(folds):
             held = order[k::folds]
             kept = np.setdiff1d(order, held)
-            w = fit([signals[i] for i in kept], [bool(y[i]) for i in kept], l2, answer_weight)
-            z = w["bias"] + x[held] @ np.array([w[n] for n in SIGNALS])
+            w = fit([signals[i] for i in kept], [bool(y[i]) for i in kept], l2, answer_weight, names)
+            z = w["bias"] + x[held] @ np.array([w[n] for n in names])
             p[held] = 1 / (1 + np.exp(-z))
         refused = (p < 0.5) | forced
         figures.append(((refused & ~y).sum() / max(refused.sum(), 1), (refused & ~y).sum() / max((~y).sum(), 1),
@@ -176,14 +190,17 @@ def choose(table: dict[tuple[float, float], dict[str, float]], ceiling: float = 
     return max(within, key=lambda k: (round(within[k]["refusal recall"], 3), within[k]["refusal precision"]))
 
 
-def labelled(split: str = "dev") -> list[tuple[str, list[dict] | None, bool]]:
+def labelled(split: str = "dev", training: bool = False) -> list[tuple[str, list[dict] | None, bool]]:
     """Every question of the split whose set says whether it should be answered: (question, history,
     answerable). This set; the golden sets (their `refuse` labels); answer_types.jsonl (all
-    answerable); question_types.jsonl (answerable unless of type `out_of_scope`)."""
+    answerable); question_types.jsonl (answerable unless of type `out_of_scope`); with `training`
+    (the dev split only), the training questions of scope_train.jsonl, which no evaluation reads."""
     from evals import golden
 
     sets = folder("evals") / "sets"
     rows = [(i["question"], None, not i["refuse"]) for i in load(split)]
+    if training and split == "dev":
+        rows += [(r["question"], None, not r["refuse"]) for r in read_jsonl(sets / "scope_train.jsonl")]
     rows += [(g.question, g.history, not g.refuse) for g in golden.load(split=split)]
     rows += [(r["question"], None, True) for r in read_jsonl(sets / "answer_types.jsonl") if r["split"] == split]
     rows += [(r["question"], None, r["type"] != "out_of_scope")

@@ -239,3 +239,34 @@ def test_conversation_evidence_is_verbatim(conversations, documents):
         if "evidence" in r["expect"]:
             problems += _check_evidence(r["id"], r["expect"]["evidence"], documents)
     assert not problems, "\n".join(problems)
+
+
+# --- scope_train.jsonl (training questions of the scope probe, never evaluated) -------------
+
+def _words(text: str) -> set[str]:
+    import re
+
+    return set(re.findall(r"\w+", text.lower()))
+
+
+def test_training_questions_are_labelled_and_copy_no_evaluated_question(scope, conversations):
+    """The probe's extra training questions carry a kind that fits their label, and none is a near
+    copy (half its words or more shared) of a question any test split evaluates: training on a
+    paraphrase of a test item would make the test figures say nothing."""
+    rows = load_jsonl(SETS / "scope_train.jsonl")
+    assert len(rows) >= 60
+    problems = [r["id"] for r in rows if set(r) != {"id", "language", "question", "refuse", "kind"}
+                or r["kind"] not in REFUSE_KINDS | {"in_scope"} or r["refuse"] != (r["kind"] in REFUSE_KINDS)
+                or r["language"] not in LANGUAGES]
+    assert not problems, problems
+    evaluated = [r["question"] for r in scope if r["split"] != "dev"]
+    evaluated += [t["content"] for r in conversations if r["split"] != "dev" for t in r["turns"]]
+    for name in ("answer_types.jsonl", "question_types.jsonl", "question_types_holdout.jsonl"):
+        if (SETS / name).is_file():
+            evaluated += [r["question"] for r in load_jsonl(SETS / name) if r.get("split") != "dev"]
+    for path in sorted((ROOT / "evals" / "golden").glob("*.jsonl")):
+        evaluated += [r["question"] for r in load_jsonl(path) if r.get("split") != "dev" and "question" in r]
+    tested = [_words(q) for q in evaluated]
+    close = [r["question"] for r in rows
+             if any(len(_words(r["question"]) & t) / len(_words(r["question"]) | t) >= 0.5 for t in tested)]
+    assert not close, close
