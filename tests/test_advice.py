@@ -172,6 +172,24 @@ def test_no_verdict_for_a_notion_or_out_of_scope_question(advisor, question):
         assert not answer.citations
 
 
+@pytest.mark.parametrize("question", [
+    "Wat is een voorbehouden opdracht voor een schoonmaak van € 50.000?",
+    "Wat houdt een voorbehouden opdracht in voor ons groenonderhoud van € 70.000?",
+    "What is a reserved contract for green maintenance worth €90,000?",
+    "Define reserved contract for a €150,000 renovation job.",
+])
+def test_a_definition_that_names_a_contract_and_an_amount_gets_no_verdict_and_no_menu(advisor, question):
+    """The analysis reads a reservation word with an amount as advice; worded as a definition, the contract
+    is the notion's setting (intake.toml defines_notion)."""
+    answer = advisor.ask(question)
+    assert answer.verdict is None and not answer.criteria
+
+
+def test_a_definition_that_also_asks_leave_is_advised(advisor):
+    answer = advisor.ask("Wat is een voorbehouden opdracht, en mag ik onze schoonmaak van € 80.000 zo gunnen?")
+    assert answer.verdict is not None and answer.verdict.reservable == "yes"
+
+
 @pytest.mark.parametrize("question,group", [
     ("Mogen we het wassen en poetsen van ons wagenpark (25 voertuigen), € 90.000 voor 2 jaar, voorbehouden "
      "aan de sociale economie?", "cleaning"),
