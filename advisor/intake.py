@@ -264,6 +264,13 @@ NO_VERDICT = frozenset({"list", "fact"})
 VERDICT_FOR_OWN_CONTRACT = frozenset({"procedure", "reason"})
 
 
+def asks_for_thing(question: str) -> bool:
+    """The question opens by asking for a thing other than the reservation's own advice, options or
+    conditions ('Welke betalingstermijn geldt voor een voorbehouden drukwerkopdracht van € 20.000?'):
+    it asks that thing, not whether its contract may be reserved."""
+    return bool(knowledge().cues["asks_for_thing"].search(" ".join(question.split())))
+
+
 def explains_notion(analysis: Analysis, question: str = "") -> bool:
     """A definition, or a comparison of two notions (a 'different contract now' is no comparison); or a
     question worded as a definition that the analysis reads as advice because it names a reserved contract
@@ -275,7 +282,8 @@ def explains_notion(analysis: Analysis, question: str = "") -> bool:
 def asks_verdict(question: str, analysis: Analysis) -> bool:
     """A question about this contract's reservation (a follow-up that asks again is the
     conversation's to decide: advisor.conversation)."""
-    if explains_notion(analysis, question) or analysis.type in NO_VERDICT or not asks_reservation(question):
+    if explains_notion(analysis, question) or analysis.type in NO_VERDICT or not asks_reservation(question) \
+            or asks_for_thing(question):
         return False
     if about_own_contract(question):
         return True

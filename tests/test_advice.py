@@ -185,6 +185,25 @@ def test_a_definition_that_names_a_contract_and_an_amount_gets_no_verdict_and_no
     assert answer.verdict is None and not answer.criteria
 
 
+@pytest.mark.parametrize("question", [
+    "Welke verzekering moet een maatwerkbedrijf hebben voor een voorbehouden groenopdracht van € 40.000?",
+    "Which payment term applies to invoices of a reserved €20,000 printing contract?",
+    "What penalty applies if the sheltered workshop delivers our reserved €50,000 catering late?",
+    "Welk paritair comité geldt bij onze voorbehouden schoonmaak van € 90.000?",
+])
+def test_a_question_that_asks_for_another_thing_about_a_reserved_contract_gets_no_verdict(advisor, question):
+    """It asks that thing (intake.toml asks_for_thing), not whether the contract may be reserved."""
+    assert advisor.ask(question).verdict is None
+
+
+@pytest.mark.parametrize("question", [
+    "What options do we have to reserve our €80,000 cleaning contract?",
+    "Welk deel van onze schoonmaak van € 80.000 mag ik voorbehouden?",
+])
+def test_a_question_for_the_reservations_own_options_or_part_is_still_advised(advisor, question):
+    assert advisor.ask(question).verdict is not None
+
+
 def test_a_definition_that_also_asks_leave_is_advised(advisor):
     answer = advisor.ask("Wat is een voorbehouden opdracht, en mag ik onze schoonmaak van € 80.000 zo gunnen?")
     assert answer.verdict is not None and answer.verdict.reservable == "yes"
