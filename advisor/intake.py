@@ -287,8 +287,11 @@ def asks_verdict(question: str, analysis: Analysis) -> bool:
         return False
     if about_own_contract(question):
         return True
-    # a question of no notion type that names a product group is about a contract of that group
-    return analysis.type not in VERDICT_FOR_OWN_CONTRACT and extract(question).product_group is not None
+    # a question of no notion type that names a product group is about a contract of that group, unless it
+    # asks what the documents say or allow of such contracts, or names the framework's dividing line
+    cues = knowledge().cues
+    return analysis.type not in VERDICT_FOR_OWN_CONTRACT and extract(question).product_group is not None \
+        and not (cues["about_sources"].search(question) or cues["dividing_line"].search(question))
 
 
 def asks_menu(question: str, analysis: Analysis) -> bool:

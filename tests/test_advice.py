@@ -204,6 +204,20 @@ def test_a_question_for_the_reservations_own_options_or_part_is_still_advised(ad
     assert advisor.ask(question).verdict is not None
 
 
+@pytest.mark.parametrize("question", [
+    "Tell me about reserved contracts for green maintenance.",
+    "Vertel me meer over voorbehouden opdrachten voor groenonderhoud van € 50.000.",
+    "Ik wil weten wat voorbehouden betekent voor onze schoonmaakopdracht.",
+    "Volgens het kader: mogen gemeenten hun groenonderhoud voorbehouden aan de sociale economie?",
+    "Does the Bruges framework allow municipalities to reserve catering contracts?",
+    "Geldt de grens van € 139.000 ook voor voorbehouden opdrachten voor fietsen?",
+])
+def test_an_explanation_or_a_question_about_the_framework_gets_no_verdict(advisor, question):
+    """Asked to explain a notion (defines_notion), or asked what the framework allows or where its line
+    lies (about_sources, dividing_line): naming a product group makes it no question about a contract."""
+    assert advisor.ask(question).verdict is None
+
+
 def test_a_definition_that_also_asks_leave_is_advised(advisor):
     answer = advisor.ask("Wat is een voorbehouden opdracht, en mag ik onze schoonmaak van € 80.000 zo gunnen?")
     assert answer.verdict is not None and answer.verdict.reservable == "yes"
