@@ -222,8 +222,12 @@ def asks_reservation(question: str) -> bool:
     the social economy without competition (a follow-up that asks it again is read in its
     conversation: advisor/conversation.py)."""
     cues = knowledge().cues
-    return not declines_reservation(question) and bool(cues["asks_reservation"].search(question)
-                                                         or cues["asks_direct_award"].search(question))
+    if declines_reservation(question):
+        return False
+    text = cues["already_reserved"].sub(" ", question)   # 'onze voorbehouden schoonmaak' is reserved already
+    company = cues["social_company"].search(text) and (cues["yes_no_question"].search(text)
+                                                       or cues["asks_leave"].search(text))
+    return bool(cues["asks_reservation"].search(text) or company or cues["asks_direct_award"].search(question))
 
 
 def about_own_contract(question: str) -> bool:

@@ -218,6 +218,26 @@ def test_an_explanation_or_a_question_about_the_framework_gets_no_verdict(adviso
     assert advisor.ask(question).verdict is None
 
 
+@pytest.mark.parametrize("question", [
+    "How do we register the workers of our reserved €60,000 cleaning contract with social security?",
+    "Wanneer moet een maatwerkbedrijf de facturen van onze voorbehouden schoonmaak van € 70.000 indienen?",
+    "Hoe bereken ik de loonkost van een maatwerkbedrijf voor ons groenonderhoud van € 50.000?",
+])
+def test_a_contract_reserved_already_or_a_company_named_in_passing_asks_no_verdict(advisor, question):
+    """'our reserved contract' is reserved already (already_reserved); a sheltered workshop named outside a
+    yes/no question or a request for leave asks nothing about reserving (social_company)."""
+    assert advisor.ask(question).verdict is None
+
+
+@pytest.mark.parametrize("question", [
+    "Can a sheltered workshop do the cleaning of our town hall? €60,000, 2 years.",
+    "Mogen we een maatwerkbedrijf inschakelen voor onze schoonmaak van € 60.000?",
+    "Mag ik dit voorbehouden? Het gaat om de schoonmaak van ons stadhuis, € 60.000.",
+])
+def test_asking_whether_a_sheltered_workshop_may_do_the_contract_is_advised(advisor, question):
+    assert advisor.ask(question).verdict is not None
+
+
 def test_a_definition_that_also_asks_leave_is_advised(advisor):
     answer = advisor.ask("Wat is een voorbehouden opdracht, en mag ik onze schoonmaak van € 80.000 zo gunnen?")
     assert answer.verdict is not None and answer.verdict.reservable == "yes"
