@@ -222,15 +222,29 @@ def asks_reservation(question: str) -> bool:
     the social economy without competition (a follow-up that asks it again is read in its
     conversation: advisor/conversation.py)."""
     cues = knowledge().cues
-    return not declines_reservation(question) and bool(cues["asks_reservation"].search(question)
-                                                         or cues["asks_direct_award"].search(question))
+    if declines_reservation(question):
+        return False
+    text = cues["already_reserved"].sub(" ", question)   # 'onze voorbehouden schoonmaak' is reserved already
+    company = cues["social_company"].search(text) and (cues["yes_no_question"].search(text)
+                                                       or cues["asks_leave"].search(text))
+    return bool(cues["asks_reservation"].search(text) or company or cues["asks_direct_award"].search(question))
 
 
 def about_own_contract(question: str) -> bool:
-    """The question speaks of the asker's own contract: says it is theirs, or gives its value or duration."""
+    """The question speaks of the asker's own contract: says it is theirs, asks leave for it, or gives its
+    value or duration."""
     said = extract(question)
-    return bool(knowledge().cues["own_contract"].search(question)) or said.value_eur is not None \
-        or said.duration_months is not None
+    cues = knowledge().cues
+    return bool(cues["own_contract"].search(question) or cues["asks_leave"].search(question)) \
+        or said.value_eur is not None or said.duration_months is not None
+
+
+def defines_notion(question: str) -> bool:
+    """The question opens by asking what a notion is or means and asks no leave: the contract it names
+    ('... voor een schoonmaak van € 50.000') is the setting of the notion, not a contract to advise on."""
+    cues = knowledge().cues
+    text = " ".join(question.split())
+    return bool(cues["defines_notion"].search(text)) and not cues["asks_leave"].search(text)
 
 
 def asks_criteria(question: str) -> bool:
@@ -254,22 +268,36 @@ NO_VERDICT = frozenset({"list", "fact"})
 VERDICT_FOR_OWN_CONTRACT = frozenset({"procedure", "reason"})
 
 
-def explains_notion(analysis: Analysis) -> bool:
-    """A definition, or a comparison of two notions (a 'different contract now' is no comparison)."""
-    return analysis.type == "definition" or analysis.type == "comparison" and len(analysis.focus) >= 2
+def asks_for_thing(question: str) -> bool:
+    """The question opens by asking for a thing other than the reservation's own advice, options or
+    conditions ('Welke betalingstermijn geldt voor een voorbehouden drukwerkopdracht van € 20.000?'):
+    it asks that thing, not whether its contract may be reserved."""
+    return bool(knowledge().cues["asks_for_thing"].search(" ".join(question.split())))
+
+
+def explains_notion(analysis: Analysis, question: str = "") -> bool:
+    """A definition, or a comparison of two notions (a 'different contract now' is no comparison); or a
+    question worded as a definition that the analysis reads as advice because it names a reserved contract
+    and an amount ('What does reserved contract mean for catering worth €200,000?')."""
+    return analysis.type == "definition" or analysis.type == "comparison" and len(analysis.focus) >= 2 \
+        or bool(question) and defines_notion(question)
 
 
 def asks_verdict(question: str, analysis: Analysis) -> bool:
     """A question about this contract's reservation (a follow-up that asks again is the
     conversation's to decide: advisor.conversation)."""
-    if explains_notion(analysis) or analysis.type in NO_VERDICT or not asks_reservation(question):
+    if explains_notion(analysis, question) or analysis.type in NO_VERDICT or not asks_reservation(question) \
+            or asks_for_thing(question):
         return False
     if about_own_contract(question):
         return True
-    # a question of no notion type that names a product group is about a contract of that group
-    return analysis.type not in VERDICT_FOR_OWN_CONTRACT and extract(question).product_group is not None
+    # a question of no notion type that names a product group is about a contract of that group, unless it
+    # asks what the documents say or allow of such contracts, or names the framework's dividing line
+    cues = knowledge().cues
+    return analysis.type not in VERDICT_FOR_OWN_CONTRACT and extract(question).product_group is not None \
+        and not (cues["about_sources"].search(question) or cues["dividing_line"].search(question))
 
 
 def asks_menu(question: str, analysis: Analysis) -> bool:
     """A question about this contract's criteria, or one whose buyer has ruled reservation out."""
-    return not explains_notion(analysis) and (asks_criteria(question) or declines_reservation(question))
+    return not explains_notion(analysis, question) and (asks_criteria(question) or declines_reservation(question))

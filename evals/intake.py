@@ -1,7 +1,7 @@
 """The advisory engine measured on the hand-written sets (issue #16): does the intake read the
 contract, and does the advisor give a verdict exactly when one is asked, with the right criteria.
 
-    .venv/bin/python -m evals.intake [--split dev|test] [--set intake|advice|notions|all] [--show]
+    .venv/bin/python -m evals.intake [--split dev|test] [--set intake|advice|notions|all] [--show] [--ids REGEX]
 
 - `intake`: evals/sets/intake.jsonl, read by `advisor.intake.build` (no index needed); per-field
   accuracy: the product groups (the set the contract covers, all of them), the primary group (in that
@@ -15,12 +15,15 @@ contract, and does the advisor give a verdict exactly when one is asked, with th
   facts, out of scope, ...) and of evals/sets/notions.jsonl (such questions naming a product group or
   reservation): the share that carries no verdict (must be 1.0).
 
-Metric functions are pure: they take a labelled row and what the advisor returned.
+`--ids` keeps the rows whose id matches a regular expression, to score one batch apart from the rest
+(`--ids 'notion-(04[7-9]|0[5-9]\\d)'` the fourth batch of notions; `--ids '(?!notion-(04[7-9]|0[5-9]\\d)).*'`
+everything before it). Metric functions are pure: they take a labelled row and what the advisor returned.
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import tempfile
 from pathlib import Path
 
@@ -32,13 +35,14 @@ INTAKE_FIELDS = ("product_groups", "primary_group", "value_eur", "duration_month
 SETS = ("intake", "advice", "notions")
 
 
-def load(name: str, split: str | None) -> list[dict]:
+def load(name: str, split: str | None, ids: str | None = None) -> list[dict]:
     files = {"intake": ("intake.jsonl",), "advice": ("advice.jsonl",),
              "notions": ("question_types.jsonl", "notions.jsonl")}[name]
     rows = [row for file in files for row in read_jsonl(folder("evals") / "sets" / file)]
     if name == "notions":
         rows = [r for r in rows if r["type"] != "advisory"]
-    return [r for r in rows if split in (None, r["split"])]
+    keep = re.compile(ids).fullmatch if ids else bool
+    return [r for r in rows if split in (None, r["split"]) and keep(r["id"])]
 
 
 # --- intake ---------------------------------------------------------------------------------------
@@ -140,11 +144,12 @@ def ask(advisor, row: dict):
     return advisor.ask(row.get("question") or row["text"], history)
 
 
-def run(split: str | None, advisor=None, which=SETS, show: bool = False) -> dict[str, dict[str, float | None]]:
+def run(split: str | None, advisor=None, which=SETS, show: bool = False,
+        ids: str | None = None) -> dict[str, dict[str, float | None]]:
     """Scores per set; `advisor` is needed for the advice and notions sets."""
     results: dict[str, dict[str, float | None]] = {}
     if "intake" in which:
-        rows = load("intake", split)
+        rows = load("intake", split, ids)
         reads = [read_contract(r["text"]) for r in rows]
         for row, read in zip(rows, reads) if show else ():
             wrong = [f for f, ok in intake_fields(row, read).items() if ok is False]
@@ -152,7 +157,7 @@ def run(split: str | None, advisor=None, which=SETS, show: bool = False) -> dict
                 print(f"[{row['id']}] {row['text']}\n    wrong: {', '.join(wrong)}; read {read}")
         results["intake"] = intake_table(rows, reads)
     if "advice" in which:
-        rows = load("advice", split)
+        rows = load("advice", split, ids)
         answers = [ask(advisor, r) for r in rows]
         for row, a in zip(rows, answers) if show else ():
             got, menu = (a.verdict.reservable if a.verdict else None), [c.id for c in a.criteria]
@@ -162,7 +167,7 @@ def run(split: str | None, advisor=None, which=SETS, show: bool = False) -> dict
                       f"(want {row['criteria']}, not {row['criteria_forbidden']})")
         results["advice"] = advice_table(rows, answers)
     if "notions" in which:
-        rows = load("notions", split)
+        rows = load("notions", split, ids)
         answers = [advisor.ask(r["question"]) for r in rows]
         for row, a in zip(rows, answers) if show else ():
             if a.verdict is not None:
@@ -200,17 +205,18 @@ def main(argv=None) -> None:
     parser.add_argument("--split", choices=["dev", "test"], default=None)
     parser.add_argument("--set", choices=[*SETS, "all"], default="all", dest="which")
     parser.add_argument("--show", action="store_true", help="print every row the advisor gets wrong")
+    parser.add_argument("--ids", default=None, help="only the rows whose id matches this regular expression")
     args = parser.parse_args(argv)
     which = SETS if args.which == "all" else (args.which,)
     with tempfile.TemporaryDirectory() as tmp:
         advisor = _advisor(tmp) if set(which) - {"intake"} else None
-        results = run(args.split, advisor, which, args.show)
-    sizes = {name: len(load(name, args.split)) for name in results}
+        results = run(args.split, advisor, which, args.show, args.ids)
+    sizes = {name: len(load(name, args.split, args.ids)) for name in results}
     for name, table in results.items():
         print(f"\n{name} ({sizes[name]} rows, {args.split or 'all splits'})\n")
         print("| " + " | ".join(table) + " |\n|" + "---|" * len(table))
         print("| " + " | ".join(_fmt(v) for v in table.values()) + " |")
-    if args.split == "test":
+    if args.split == "test" and not args.ids:
         failures = below_floors(results, load_floors())
         print("\n" + ("below evals/thresholds_sets.toml:\n" + "\n".join(failures) if failures
                       else "all floors of evals/thresholds_sets.toml met"))

@@ -142,7 +142,7 @@ class Knowledge:
 
 
 CUES = {"non_eu_products", "framework_agreement", "no_framework_agreement", "lots", "asks_reservation",
-        "asks_direct_award", "own_contract", "dividing_line", "declines_reservation", "asks_criteria", "recipients",
+        "asks_direct_award", "own_contract", "asks_leave", "defines_notion", "asks_for_thing", "about_sources", "social_company", "yes_no_question", "already_reserved", "dividing_line", "declines_reservation", "asks_criteria", "recipients",
         "add_on"}   # the word lists of intake.toml
 ROLES = {"objective", "suitability"}
 # Where an instrument goes in the tender, in the order a tender reads (the MVI / MVOO criteria tools'
