@@ -186,56 +186,27 @@ def test_a_definition_that_names_a_contract_and_an_amount_gets_no_verdict_and_no
 
 
 @pytest.mark.parametrize("question", [
+    # it asks another thing about the contract, not whether it may be reserved (intake.toml asks_for_thing)
     "Welke verzekering moet een maatwerkbedrijf hebben voor een voorbehouden groenopdracht van € 40.000?",
     "Which payment term applies to invoices of a reserved €20,000 printing contract?",
     "What penalty applies if the sheltered workshop delivers our reserved €50,000 catering late?",
     "Welk paritair comité geldt bij onze voorbehouden schoonmaak van € 90.000?",
-])
-def test_a_question_that_asks_for_another_thing_about_a_reserved_contract_gets_no_verdict(advisor, question):
-    """It asks that thing (intake.toml asks_for_thing), not whether the contract may be reserved."""
-    assert advisor.ask(question).verdict is None
-
-
-@pytest.mark.parametrize("question", [
-    "What options do we have to reserve our €80,000 cleaning contract?",
-    "Welk deel van onze schoonmaak van € 80.000 mag ik voorbehouden?",
-])
-def test_a_question_for_the_reservations_own_options_or_part_is_still_advised(advisor, question):
-    assert advisor.ask(question).verdict is not None
-
-
-@pytest.mark.parametrize("question", [
+    # asked to explain a notion (defines_notion), or what the framework allows or where its line lies
+    # (about_sources, dividing_line): naming a product group makes it no question about a contract
     "Tell me about reserved contracts for green maintenance.",
     "Vertel me meer over voorbehouden opdrachten voor groenonderhoud van € 50.000.",
     "Ik wil weten wat voorbehouden betekent voor onze schoonmaakopdracht.",
     "Volgens het kader: mogen gemeenten hun groenonderhoud voorbehouden aan de sociale economie?",
     "Does the Bruges framework allow municipalities to reserve catering contracts?",
     "Geldt de grens van € 139.000 ook voor voorbehouden opdrachten voor fietsen?",
-])
-def test_an_explanation_or_a_question_about_the_framework_gets_no_verdict(advisor, question):
-    """Asked to explain a notion (defines_notion), or asked what the framework allows or where its line
-    lies (about_sources, dividing_line): naming a product group makes it no question about a contract."""
-    assert advisor.ask(question).verdict is None
-
-
-@pytest.mark.parametrize("question", [
+    # 'our reserved contract' is reserved already (already_reserved); a sheltered workshop named outside a
+    # yes/no question or a request for leave asks nothing about reserving (social_company)
     "How do we register the workers of our reserved €60,000 cleaning contract with social security?",
     "Wanneer moet een maatwerkbedrijf de facturen van onze voorbehouden schoonmaak van € 70.000 indienen?",
     "Hoe bereken ik de loonkost van een maatwerkbedrijf voor ons groenonderhoud van € 50.000?",
 ])
-def test_a_contract_reserved_already_or_a_company_named_in_passing_asks_no_verdict(advisor, question):
-    """'our reserved contract' is reserved already (already_reserved); a sheltered workshop named outside a
-    yes/no question or a request for leave asks nothing about reserving (social_company)."""
+def test_a_question_about_something_else_than_reserving_the_askers_contract_gets_no_verdict(advisor, question):
     assert advisor.ask(question).verdict is None
-
-
-@pytest.mark.parametrize("question", [
-    "Can a sheltered workshop do the cleaning of our town hall? €60,000, 2 years.",
-    "Mogen we een maatwerkbedrijf inschakelen voor onze schoonmaak van € 60.000?",
-    "Mag ik dit voorbehouden? Het gaat om de schoonmaak van ons stadhuis, € 60.000.",
-])
-def test_asking_whether_a_sheltered_workshop_may_do_the_contract_is_advised(advisor, question):
-    assert advisor.ask(question).verdict is not None
 
 
 def test_a_definition_that_also_asks_leave_is_advised(advisor):
@@ -281,8 +252,15 @@ def test_an_own_contract_in_the_buyers_words_is_advised_not_refused(advisor):
 @pytest.mark.parametrize("question", [
     "Hoe kan ik onze schoonmaakopdracht van € 60.000 voorbehouden?",
     "Why may we reserve our printing contract of €90,000 for a sheltered workshop?",
+    # a question for the reservation's own options or part is still advised
+    "What options do we have to reserve our €80,000 cleaning contract?",
+    "Welk deel van onze schoonmaak van € 80.000 mag ik voorbehouden?",
+    # asking whether a sheltered workshop may do the contract
+    "Can a sheltered workshop do the cleaning of our town hall? €60,000, 2 years.",
+    "Mogen we een maatwerkbedrijf inschakelen voor onze schoonmaak van € 60.000?",
+    "Mag ik dit voorbehouden? Het gaat om de schoonmaak van ons stadhuis, € 60.000.",
 ])
-def test_a_how_or_why_question_about_the_askers_own_contract_gets_a_verdict(advisor, question):
+def test_a_question_about_reserving_the_askers_own_contract_gets_a_verdict(advisor, question):
     assert advisor.ask(question).verdict is not None
 
 
