@@ -25,7 +25,7 @@ from advisor.phrases import render
 from advisor.retrieval import Hit
 from advisor.scope import addresses_assistant
 from advisor.text import LANGUAGES, content_words, fold, gloss, stem, words
-from advisor.structure import LIST_ITEM, heading_level, sentence_spans, units
+from advisor.structure import LIST_ITEM, RUNNING_LINE_WORDS, heading_level, sentence_spans, units
 
 MIN_SENTENCE_WORDS = 4
 LOCAL_SHRINK = 0.5  # how much a concept met by every candidate sentence loses of its weight
@@ -108,13 +108,11 @@ def _title_terms(title: str) -> frozenset[str]:
     return frozenset(_sentence_terms(title))
 
 
-RUNNING_LINE_WORDS = 3  # a line of at least this many words that stands twice in a document…
-
-
 @lru_cache(maxsize=512)
 def _running_terms(passage: Passage, doc_text: str) -> frozenset[str]:
-    """…is a running header or footer ('AMBITIE S.1: We streven naar …' on every page of that
-    ambition): it names what the page is about, so every sentence of the passage meets its terms."""
+    """The terms of a passage's lines that stand twice in its document: a running header or footer
+    ('AMBITIE S.1: We streven naar …' on every page of that ambition) names what the page is about,
+    so every sentence of the passage meets its terms."""
     lines = {u.clean for u in units(passage.text) if len(u.clean.split()) >= RUNNING_LINE_WORDS}
     running = [line for line in lines if doc_text.count(line) > 1]
     return frozenset(_sentence_terms(" ".join(running)))

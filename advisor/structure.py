@@ -18,6 +18,7 @@ _FURNITURE = re.compile(r"^(?:[A-Z]{1,2}|\d{1,2})$")
 _BULLET = re.compile(r"^[•\-–*·▪◦]\s")
 LIST_ITEM = re.compile(r"^(?:[•\-–*·▪◦]|\d{1,2}[.)]?)\s")  # a bullet or a numbered item
 _STRAY_NUMBER = re.compile(r"^\d{1,2}\s+(?=\S)")
+RUNNING_LINE_WORDS = 3  # a line this many words long or longer standing twice in a document: a running header/footer
 STRAY_HEADING_WORDS = 4  # a capitals line this short after a lone number is a heading, the number a stray
 _OBJECTIVE_CODE = re.compile(r"^[A-Z]\s?\.?\s?\d+(?:\.\d+)*\.?(?:\s|$)")
 _CODE_AT_END = re.compile(r"(?:^|\s)(?:[A-Z]\s?\.?\s?)?\d+(?:\.\d+)*\.$")

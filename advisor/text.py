@@ -78,7 +78,7 @@ def _code_tokens(m: re.Match) -> str:
 
 def codes(text: str) -> list[str]:
     """The objective and ambition codes a text names ('AMBITIE S.2: …' → ['s2'])."""
-    return [f"{m.group(1).lower()}{m.group(2)}" for m in _CODE.finditer(text)]
+    return [f"{m.group(1).lower()}{m.group(2)}" for m in code_matches(text)]
 
 
 def code_matches(text: str) -> list[re.Match]:

@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, replace
 
-from advisor.structure import LIST_ITEM, Unit, heading_level, heading_text, sentence_spans, units
+from advisor.structure import LIST_ITEM, RUNNING_LINE_WORDS, Unit, heading_level, heading_text, sentence_spans, units
 from advisor.text import code_matches, codes
 
 
@@ -114,7 +114,6 @@ def chunk_text(text: str, max_chars: int = 900, min_chars: int = 80) -> list[Chu
     return _named_by_running_lines(text, chunks)
 
 
-RUNNING_LINE_WORDS = 3  # a line of at least this many words that stands twice in a document is page furniture
 PAGE_CHARS = 3000  # a running line further than this after a chunk is not on its page (and the work stays bounded)
 
 
@@ -122,9 +121,9 @@ def _named_by_running_lines(text: str, chunks: list[Chunk]) -> list[Chunk]:
     """A page's running line that names a code ('AMBITIE S.2: We stimuleren …', under the page it
     ends and over the next) names the text above it: a chunk that names no code of its own is also
     indexed with the label of the first such line after it ('AMBITIE S.2'; not the rest of the line,
-    whose words would pull the chunk into every question on the ambition's theme), unless a code is named in between (the line then
-    names the page of that code). A question about 'S.2' then finds S.2's stakeholders, whose page
-    says 'S.2' only in its footer."""
+    whose words would pull the chunk into every question on the ambition's theme), unless a code is
+    named in between (the line then names the page of that code). A question about 'S.2' then finds
+    S.2's stakeholders, whose page says 'S.2' only in its footer."""
     lines = [(m.start(), m.group().strip()) for m in re.finditer(r"[^\n]+", text)]
     stands = Counter(line for _, line in lines if len(line.split()) >= RUNNING_LINE_WORDS and codes(line))
     running = [(at, line) for at, line in lines if stands[line] >= 2]
@@ -137,7 +136,7 @@ def _named_by_running_lines(text: str, chunks: list[Chunk]) -> list[Chunk]:
             out.append(chunk)
             continue
         at, line = running[k]
-        j = bisect.bisect_left(coded_starts, chunk.end)  # the first coded chunk after this one: a code named before the line?
+        j = bisect.bisect_left(coded_starts, chunk.end)  # the first coded chunk after this one: a code before the line?
         if j < len(coded_starts) and coded_starts[j] < at and codes(text[coded_starts[j]:at]):
             out.append(chunk)
         else:

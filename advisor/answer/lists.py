@@ -16,6 +16,7 @@ from functools import lru_cache
 from advisor.answer.analysis import compile_patterns
 from advisor.errors import ConfigError
 from advisor.package_data import read_text
+from advisor.text import codes
 from advisor.structure import (LIST_ITEM, Unit, heading_level, heading_text, sentence_spans, stray_numbered_heading,
                                units)
 
@@ -357,8 +358,7 @@ def more_lines(text: str) -> list[Item]:
     us = [u for u in units(text) if not u.is_furniture]
     items = []
     for unit in us:
-        if unit.block != us[0].block or not _bare_line(unit) or LIST_ITEM.match(unit.clean) or _CODE.match(unit.clean) \
-                or re.search(r"\b[A-Z]\s?\.\s?\d", unit.clean):
+        if unit.block != us[0].block or not _bare_line(unit) or LIST_ITEM.match(unit.clean) or codes(unit.clean):
             break
         items.append(Item(unit.start, unit.end, unit.clean))
     return items
