@@ -20,6 +20,8 @@ from advisor.errors import ConfigError
     ("date", "Op vrijdag 4 oktober en eind 2021 werd het goedgekeurd.", ["vrijdag 4 oktober", "eind 2021"]),
     ("person", "Het artikel is van Marie Van der Berg.", ["Marie Van der Berg"]),
     ("place", "De stad Kortrijk is de trekker.", ["stad Kortrijk"]),
+    ("number", "3 Machines (klein) moeten 30% zuiniger zijn; 11 gemeenten doen mee.", ["30%", "11"]),  # '3' marks a row
+    ("person", "Dat zei wethouder Anna Berg Smit (Werk en Zorg) in Gent.", ["Anna Berg Smit"]),
 ])
 def test_values_of_each_kind_are_found_verbatim(kind, text, expected):
     found = values.find(kind, text)
