@@ -59,3 +59,15 @@ def test_a_list_head_ends_at_its_verb():
     assert analyse("Welke ambities horen bij klimaatefficiënt aankopen?").head == "ambities"
     assert analyse("Which ambitions fall under circular purchasing?").head == "ambitions"
     assert analyse("What are the purchase objectives?").head == "purchase objectives"  # a leading verb is read past
+
+
+def test_a_question_about_what_to_weigh_is_a_list_unless_it_is_about_the_askers_contract():
+    # no contract of the asker's: the considerations are asked for, not leave ('when …' or 'wat …' aside)
+    for question in ("Waar moet ik op letten als ik een opdracht wil voorbehouden?",
+                     "Wat moet ik allemaal nagaan voordat we voorbehouden?",
+                     "What do I need to pay attention to when reserving a contract?"):
+        assert analyse(question).type == "list", question
+    # the asker's own contract, or leave asked at the start of a clause, stays advisory
+    for question in ("Waar moet ik op letten als ik onze schoonmaak van €80.000 wil voorbehouden?",
+                     "We kopen schoonmaak in, kunnen we die voorbehouden?", "Mag ik onze catering voorbehouden?"):
+        assert analyse(question).type == "advisory", question

@@ -44,6 +44,7 @@ class _Cues:
     fact_heads: tuple[re.Pattern, ...]
     about_document: tuple[re.Pattern, ...]
     head_ends: frozenset[str] = frozenset()
+    considerations: tuple[re.Pattern, ...] = ()
 
 
 # A wildcard or character class repeated without bound ('.*', '[^?]+'): two of them in one pattern
@@ -80,7 +81,8 @@ def load_cues(text: str | None = None) -> _Cues:
     order = tuple(data.get("order", ()))
     if sorted(order) != sorted(TYPES):
         raise ConfigError(f"{SOURCE}: order must list each of {', '.join(TYPES)} once, got {list(order)}")
-    known = {*TYPES, "order", "value_kinds", "comparison_sides", "focus", "backoff", "list_head", "fact_head", "about_document"}
+    known = {*TYPES, "order", "value_kinds", "comparison_sides", "focus", "backoff", "list_head", "fact_head",
+             "about_document", "considerations"}
     if set(data) - known:
         raise ConfigError(f"{SOURCE}: unknown sections {sorted(set(data) - known)}; known: {sorted(known)}")
     values = data.get("value_kinds", {})
@@ -103,7 +105,20 @@ def load_cues(text: str | None = None) -> _Cues:
                  _named("list_head", data.get("list_head", {}).get("patterns"), "head"),
                  _named("fact_head", data.get("fact_head", {}).get("patterns"), "head"),
                  _compile("about_document", data.get("about_document", {}).get("patterns")),
-                 _word_list("list_head.ends", data.get("list_head", {}).get("ends", [])))
+                 _word_list("list_head.ends", data.get("list_head", {}).get("ends", [])),
+                 _compile("considerations", data.get("considerations", {}).get("patterns")))
+
+
+def _kind(text: str, c: _Cues) -> str | None:
+    """The first type in `order` with a matching cue; a question asking what to weigh or watch for
+    (`considerations`) is a list right after the first type (advisory) has had its turn, whatever
+    'when ...' or 'wat ...' it also says."""
+    for i, t in enumerate(c.order):
+        if any(p.search(text) for p in c.patterns[t]):
+            return t
+        if i == 0 and any(p.search(text) for p in c.considerations):
+            return "list"
+    return None
 
 
 def _word_list(section: str, value) -> frozenset[str]:
@@ -146,7 +161,7 @@ def analyse(question: str) -> Analysis:
     text = fold(" ".join(question.split()))
     if len(text) > HEAD + TAIL:
         text = f"{text[:HEAD]} … {text[-TAIL:]}"
-    kind = next((t for t in c.order if any(p.search(text) for p in c.patterns[t])), None)
+    kind = _kind(text, c)
     if kind is None:
         bare = text
         for wrapper in c.wrappers:
