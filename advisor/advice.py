@@ -173,6 +173,29 @@ def verdict(intake: Intake, kb: Knowledge, citations: CitationList, language: st
     return model.Verdict(reservable=reservable, reasons=reasons, checks=checks)
 
 
+def _standing(intake: Intake, group: ProductGroup, kb: Knowledge, citations: CitationList,
+              language: str) -> list[str]:
+    """Where a contract stands in the framework, for a criteria question that asks no verdict: whether
+    its group is on the list of priority groups for reserving (citing the list whole) and, for a group
+    on it, which side of the value line the contract is on. Only what a passage carries is said."""
+    name = group.name(language)
+    key = "reason_priority" if group.reservation_priority else "reason_not_priority"
+    lines = [(say(language, key, group=name[:1].upper() + name[1:]), kb.reservation_groups_evidence)]
+    # each piece of evidence cited as the verdict cites it (a list or tuple: its first passage found)
+    if group.reservation_priority and intake.value_eur is not None:
+        above = intake.value_eur > kb.threshold.amount_eur
+        key, evidence = ("reason_above", kb.threshold.above_evidence) if above else ("reason_below", kb.threshold.below_evidence)
+        lines.append((say(language, key, value=_euro(intake.value_eur, language),
+                          threshold=_euro(kb.threshold.amount_eur, language)), evidence))
+    out = []
+    for text, evidence in lines:
+        cites = [n for n in (citations.first(e) if isinstance(e, (list, tuple)) else citations.evidence(e)
+                             for e in evidence) if n]
+        if cites:
+            out.append(f"- {_marked(text, *cites)}")
+    return [say(language, "standing"), *out] if out else []
+
+
 def advise(intake: Intake, kb: Knowledge, citations: CitationList, language: str, reservation: bool,
            declined_reservation: bool = False, menu_size: int = 5, criteria_asked: bool = True) -> Advice:
     """Verdict (for a reservation question) and criteria menu. `declined_reservation`: the buyer
@@ -183,6 +206,10 @@ def advise(intake: Intake, kb: Knowledge, citations: CitationList, language: str
     items = menu(intake, kb, citations, language, result.reservable if result else None, menu_size,
                  declined_reservation, criteria_asked)
     verdict_lines: list[str] = []
+    if result is None and group is not None and intake.jurisdiction == kb.framework["jurisdiction"]:
+        # criteria asked, no verdict: the buyer still learns whether the framework lists the group for
+        # reserving and which side of its line the contract is on, each cited (the list whole)
+        verdict_lines += _standing(intake, group, kb, citations, language)
     if result:
         verdict_lines.append(say(language, f"verdict_{result.reservable}"))
         if result.reasons:
