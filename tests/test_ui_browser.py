@@ -125,6 +125,9 @@ def test_switching_to_english(page):
 def test_new_conversation_clears_everything(page):
     page.click("#new-chat")
     page.wait_for_selector("#verdict-empty")
+    # the verdict panel may be empty before the click (a criteria answer has no verdict): wait for the
+    # reset itself, under load it lands after the panel check
+    page.wait_for_function("document.querySelectorAll(\"#chat [data-testid='user']\").length === 0")
     assert page.locator("#sources .source").count() == 0
     assert page.locator("#chat [data-testid='user']").count() == 0
     assert page.locator("#intake-value input").input_value() in ("", "0")
