@@ -196,6 +196,25 @@ def _standing(intake: Intake, group: ProductGroup, kb: Knowledge, citations: Cit
     return [say(language, "standing"), *out] if out else []
 
 
+def _fallback(intake: Intake, kb: Knowledge, citations: CitationList, language: str, shown: set[str],
+              size: int) -> list[str]:
+    """After a "yes" verdict that still asks for the checks: the instruments the sources give for a
+    contract that is not reserved, by title only and cited, for when the checks rule reserving out
+    ('Is de opdracht reserveren toch niet de juiste manier, overweeg dan ...'). They are no part of
+    the menu the verdict calls for."""
+    group = kb.product_groups.get(intake.product_group) if intake.product_group else None
+    chosen = sorted((c for c in kb.criteria.values() if c.not_reserved and c.id not in shown
+                     and applicable(c, intake, group, kb)), key=lambda c: (c.rank, c.id))
+    regular = []
+    for c in chosen[:size]:
+        cites = [citations.evidence(ev) for ev in c.evidence]
+        if all(cites):   # a title shown without all its evidence would say more than its quotes
+            regular.append((c.title(language), cites))
+    if not regular:
+        return []
+    return [say(language, "fallback"), *(f"- {_marked(title, *cites)}" for title, cites in regular)]
+
+
 def advise(intake: Intake, kb: Knowledge, citations: CitationList, language: str, reservation: bool,
            declined_reservation: bool = False, menu_size: int = 5, criteria_asked: bool = True) -> Advice:
     """Verdict (for a reservation question) and criteria menu. `declined_reservation`: the buyer
@@ -225,6 +244,8 @@ def advise(intake: Intake, kb: Knowledge, citations: CitationList, language: str
                    "menu_alternatives" if result and result.reservable == "no" else "menu")
         menu_lines.append(say(language, heading))
         menu_lines += _by_place(shown, language)
+    if result and result.reservable == "yes" and not criteria_asked and not declined_reservation:
+        menu_lines += _fallback(intake, kb, citations, language, {i.id for i in shown}, menu_size)
     # what the buyer ruled out is not what the answer opens with: the alternatives come first
     lines = menu_lines + verdict_lines if declined_reservation else verdict_lines + menu_lines
     if group and group.example:

@@ -6,6 +6,8 @@ import re
 
 import pytest
 
+from advisor.phrases import say
+
 from advisor.knowledge import knowledge
 from tests.test_answer import check_grounded
 
@@ -106,6 +108,13 @@ def test_a_yes_verdict_leaves_out_what_is_for_a_contract_not_reserved_unless_cri
     assert verdict_only.verdict.reservable == "yes"
     menu = [c.id for c in verdict_only.criteria]
     assert menu[0] == "reserved_contract" and not regular & set(menu)
+    # ... yet the buyer learns what the sources name for when the checks rule reserving out after all:
+    # those instruments by title, each cited, under their own line after the menu
+    lines = verdict_only.answer.splitlines()
+    after = lines[lines.index(say("nl", "fallback")) + 1:]
+    named = [line for line in after if line.startswith("- ") and re.search(r"\[\d+\]$", line)]
+    below = {"subcontracting_social_economy", "work_experience"}   # the social menu is for contracts above the line
+    assert {kb.criteria[i].title("nl") for i in below} <= {re.sub(r"(\s*\[\d+\])+$", "", n)[2:] for n in named}
     both = advisor.ask("Mag ik de schoonmaak van de sporthal (€ 60.000, 2 jaar) voorbehouden, en welke "
                        "sociale criteria kan ik opnemen als ik dat niet doe?")
     assert both.verdict.reservable == "yes" and regular & {c.id for c in both.criteria}
