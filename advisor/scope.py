@@ -247,10 +247,12 @@ def verbatim_run(question: str, passage_texts: list[str], language: str) -> int:
 
 
 def office_unmet(question: str, passages_terms: list[set[str]], lexical, language: str,
-                 r: Rules | None = None) -> bool:
+                 r: Rules | None = None, passage_texts: list[str] | None = None) -> bool:
     """True when the question asks who holds an office ([rules] office) and no one top passage names
-    both the office and the place or body it is held in: the sources name no such person. A question
-    about who wrote a text, or about a contact, never counts."""
+    the office, the place or body it is held in and (given `passage_texts`) a person: the sources name
+    no such person ('burgemeester' and 'Brugge' stand together in a list of stakeholders, with no
+    name). A question about who wrote a text, or about a contact, never counts."""
+    from advisor.answer import values
     from advisor.answer.analysis import analyse
     from advisor.concepts import concepts
     from advisor.text import fold
@@ -267,7 +269,10 @@ def office_unmet(question: str, passages_terms: list[set[str]], lexical, languag
     holder = [c for c in concepts(match["holder"], lexical, language) if c.topic and c.met(lexical.known)]
     # the holder's most specific word the corpus knows: 'Gent' of 'van Gent'
     named = max(holder, key=lambda c: c.weight, default=None)
-    return not any(all(c.met(t) for c in office) and (named is None or named.met(t)) for t in passages_terms)
+    texts = passage_texts if passage_texts is not None else [None] * len(passages_terms)
+    return not any(all(c.met(t) for c in office) and (named is None or named.met(t))
+                   and (text is None or bool(values.find("person", text)))
+                   for t, text in zip(passages_terms, texts))
 
 
 # --- the decision ---------------------------------------------------------------------------
@@ -291,8 +296,8 @@ def probability(signals: dict[str, float], r: Rules | None = None) -> float:
 
 
 def measure(question: str, found, passages_terms: list[set[str]], best_score: float, lexical, language: str,
-            r: Rules | None = None) -> dict[str, float]:
-    """The signals of a question against the terms of its best passages (each between 0 and 1)."""
+            r: Rules | None = None, passage_texts: list[str] | None = None) -> dict[str, float]:
+    """The signals of a question against the terms (and texts) of its best passages (each between 0 and 1)."""
     from advisor.answer.analysis import analyse
     from advisor.concepts import concepts, coverage
 
@@ -317,7 +322,8 @@ def measure(question: str, found, passages_terms: list[set[str]], best_score: fl
         "unfamiliar": sum(not c.met(lexical.known) for c in topical) / len(topical) if topical else 1.0,
         "domain": float(in_domain(question, lexical.split, r)),
         "english": float(language == "en"),
-        "office": float(office_unmet(question, top, lexical, language, r)),
+        "office": float(office_unmet(question, top, lexical, language, r,
+                                     None if passage_texts is None else passage_texts[:r.passages])),
     }
 
 
