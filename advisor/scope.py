@@ -238,10 +238,10 @@ def verbatim_run(question: str, passage_texts: list[str], language: str) -> int:
     for text in passage_texts:
         held = " " + " ".join(re.findall(r"\w+", fold(text))) + " "
         for start in range(len(asked)):
-            end = len(asked)
-            while end > start and f" {' '.join(asked[start:end])} " not in held:
-                end -= 1
-            if end > start:
+            end = start  # grow the run while the passage holds it: runs are short, questions not always
+            while end < len(asked) and f" {' '.join(asked[start:end + 1])} " in held:
+                end += 1
+            if end - start > 1:
                 best = max(best, len(content_words(" ".join(asked[start:end]), language)))
     return best
 
