@@ -29,7 +29,7 @@ from advisor.package_data import read_text
 from advisor.text import clipped, content_words, fold
 
 SOURCE = "advisor/resources/conversation.toml"
-CUE_SECTIONS = ("new_contract", "hypothetical", "conjunction", "refers_back", "refers_to_answer", "own_ask")
+CUE_SECTIONS = ("new_contract", "hypothetical", "conjunction", "refers_back", "refers_to_answer", "own_ask", "courtesy")
 ASKS = ("reservation", "criteria")
 
 
@@ -41,6 +41,15 @@ class Rules:
 
     def says(self, section: str, folded: str) -> bool:
         return any(p.search(folded) for p in self.cues[section])
+
+    def without_courtesy(self, question: str) -> str:
+        """The question without a thanks or an 'ok' in front ('Bedankt! Wat is social return?'): it
+        says nothing of how the question relates to the earlier turns, and hides the question's type."""
+        for pattern in self.cues["courtesy"]:
+            rest = pattern.sub("", question, count=1)
+            if rest != question and rest.strip():
+                return rest
+        return question
 
 
 def load_rules(text: str | None = None) -> Rules:
@@ -87,12 +96,14 @@ class Turn:
         return intake_module.build(self.question, history, explicit, kb)
 
 
-def own_asks(question: str, analysis: Analysis, kb: Knowledge) -> frozenset[str]:
+def own_asks(question: str, analysis: Analysis, kb: Knowledge, contract: bool = False) -> frozenset[str]:
     """What the question itself asks for. A notion question (a definition, a list, ...) that names no
     contract asks no verdict even when it uses the word: 'Welke productgroepen zijn prioritair om
-    voor te behouden?' asks for a list."""
+    voor te behouden?' asks for a list; unless it goes on with the contract of the earlier turns
+    (`contract`): 'Welke criteria kan ik dan opnemen?' asks for that contract's menu."""
     said = intake_module.extract(question, kb)
-    if analysis.type in rules().notion_types and said.product_group is None and said.value_eur is None:
+    if (analysis.type in rules().notion_types and not contract
+            and said.product_group is None and said.value_eur is None):
         return frozenset()
     asks = set()
     if intake_module.asks_verdict(question, analysis):
@@ -135,6 +146,7 @@ def relate(question: str, earlier: list[str], kb: Knowledge | None = None) -> Tu
 def _step(question: str, previous: Turn, kb: Knowledge) -> Turn:
     """The turn `question`, following the turn `previous` (whose own topic and contract it may extend)."""
     r = rules()
+    question = r.without_courtesy(question)
     folded = fold(clipped(" ".join(question.split())))
     analysis = analyse(question)
     kind = analysis.type
@@ -146,6 +158,8 @@ def _step(question: str, previous: Turn, kb: Knowledge) -> Turn:
     topic = (*previous.topic, previous.question) if previous.continues else (previous.question,)
     contract = (*previous.contract, previous.question) if previous.same_contract else (previous.question,)
     same_contract = continues and not (group and _groups(contract, kb) and group not in _groups(contract, kb))
+    if same_contract and not asks:
+        asks = own_asks(question, analysis, kb, contract=True)
     inherits = (continues and not asks and not r.says("own_ask", folded)
                 and (kind not in r.notion_types or r.says("hypothetical", folded)
                      or r.says("refers_to_answer", folded)))

@@ -29,6 +29,12 @@ SIGNALS = ("coverage", "focus", "strength", "rarest", "unknown", "unfamiliar", "
 # with ADVISOR_SCOPE_PROBE=e5 one more: the probability of the probe on the question's e5 vector
 # (advisor/scope_probe.py), weighed with the others by [weights_probe]
 PROBE_SIGNALS = (*SIGNALS, "dense")
+# Two more measures that are rules, not weights (scope.toml [rules]): `verbatim`, the longest run of
+# the question's words a top passage holds word for word, counted in content words (a question in the
+# corpus's own words is in scope, however low its coverage); `office`, 1 when the question asks who
+# holds an office and no top passage names that office with the place or body it is held in
+# ('Wie is de gouverneur van West-Vlaanderen?', 'Wie is de burgemeester van Gent?')
+RULE_SIGNALS = ("verbatim", "office")
 
 
 def _load_patterns(name: str) -> list[re.Pattern]:
@@ -91,6 +97,8 @@ class Rules:
     domain: tuple[tuple[str, ...], ...]       # stemmed phrases
     general: frozenset[str]                   # stems never a domain hit as a compound's part
     neighbour: tuple[tuple[str, re.Pattern], ...]
+    verbatim_words: int = 3                   # content words in a verbatim run that put a question in scope
+    office: tuple[re.Pattern, ...] = ()       # who-holds-this-office questions, groups `office` and `holder`
 
 
 def _words(section: str, value) -> list[str]:
@@ -102,7 +110,9 @@ def _words(section: str, value) -> list[str]:
 def _neighbour_pattern(entry: str) -> re.Pattern:
     from advisor.text import fold
 
-    body = re.escape(fold(entry).strip("*"))
+    # a space of a phrase stands for any run of spaces or hyphens: 'charging infrastructure' names
+    # 'charging-infrastructure'
+    body = r"[\s-]+".join(re.escape(w) for w in fold(entry).strip("*").split())
     # '*' lets the word go on at that side: no boundary there (a leading \w* would make every search
     # quadratic in the length of a word)
     return re.compile(("" if entry.startswith("*") else r"\b") + body + ("" if entry.endswith("*") else r"\b"))
@@ -117,7 +127,7 @@ def load_rules(text: str | None = None) -> Rules:
         data = tomllib.loads(text if text is not None else read_text("advisor.resources", "scope.toml"))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{SOURCE}: not valid TOML: {exc}") from None
-    known = {"passages", "answer_at", "weights", "weights_probe", "vocabulary"}
+    known = {"passages", "answer_at", "weights", "weights_probe", "vocabulary", "rules"}
     if set(data) - known:
         raise ConfigError(f"{SOURCE}: unknown keys {sorted(set(data) - known)}; known: {sorted(known)}")
     passages = data.get("passages")
@@ -145,7 +155,28 @@ def load_rules(text: str | None = None) -> Rules:
             raise ConfigError(f"{SOURCE} [vocabulary] neighbour: {entry!r} has a * inside; put it only at "
                               "the start or the end")
         neighbour.append((entry.strip("*"), _neighbour_pattern(entry)))
-    return Rules(passages, float(answer_at), weights, weights_probe, tuple(phrases), general, tuple(neighbour))
+    verbatim_words, office = _rule_settings(data.get("rules"))
+    return Rules(passages, float(answer_at), weights, weights_probe, tuple(phrases), general, tuple(neighbour),
+                 verbatim_words, office)
+
+
+def _rule_settings(table) -> tuple[int, tuple[re.Pattern, ...]]:
+    """[rules]: verbatim_words (a whole number >= 2) and office (patterns, each with the named groups
+    `office` and `holder`)."""
+    from advisor.answer.analysis import compile_patterns
+
+    if not isinstance(table, dict) or set(table) != {"verbatim_words", "office"}:
+        found = sorted(table) if isinstance(table, dict) else table
+        raise ConfigError(f"{SOURCE} [rules]: needs exactly verbatim_words and office, got {found!r}")
+    words = table["verbatim_words"]
+    if not isinstance(words, int) or isinstance(words, bool) or words < 2:
+        raise ConfigError(f"{SOURCE} [rules] verbatim_words: a whole number of at least 2, got {words!r}")
+    office = compile_patterns(SOURCE, "rules] office", table["office"])
+    for pattern in office:
+        if not {"office", "holder"} <= set(pattern.groupindex):
+            raise ConfigError(f"{SOURCE} [rules] office: {pattern.pattern!r} needs the groups (?P<office>...) "
+                              "and (?P<holder>...)")
+    return words, office
 
 
 def _weights(data: dict, table: str, signals: tuple[str, ...]) -> dict[str, float]:
@@ -197,6 +228,53 @@ def neighbour_notion(question: str, r: Rules | None = None) -> tuple[str, re.Pat
     return next((entry for entry in (r or rules()).neighbour if entry[1].search(text)), None)
 
 
+def verbatim_run(question: str, passage_texts: list[str], language: str) -> int:
+    """The most content words in one run of the question's words that a passage holds word for word
+    (folded, punctuation ignored): 'opdracht geschikt is om voor te behouden' holds three."""
+    from advisor.text import content_words, fold
+
+    asked = re.findall(r"\w+", fold(question))
+    best = 0
+    for text in passage_texts:
+        held = " " + " ".join(re.findall(r"\w+", fold(text))) + " "
+        for start in range(len(asked)):
+            end = start  # grow the run while the passage holds it: runs are short, questions not always
+            while end < len(asked) and f" {' '.join(asked[start:end + 1])} " in held:
+                end += 1
+            if end - start > 1:
+                best = max(best, len(content_words(" ".join(asked[start:end]), language)))
+    return best
+
+
+def office_unmet(question: str, passages_terms: list[set[str]], lexical, language: str,
+                 r: Rules | None = None, passage_texts: list[str] | None = None) -> bool:
+    """True when the question asks who holds an office ([rules] office) and no one top passage names
+    the office, the place or body it is held in and (given `passage_texts`) a person: the sources name
+    no such person ('burgemeester' and 'Brugge' stand together in a list of stakeholders, with no
+    name). A question about who wrote a text, or about a contact, never counts."""
+    from advisor.answer import values
+    from advisor.answer.analysis import analyse
+    from advisor.concepts import concepts
+    from advisor.text import fold
+
+    r = r or rules()
+    text = fold(" ".join(question.split()))
+    match = next((m for p in r.office if (m := p.search(text))), None)
+    analysis = analyse(question) if match is not None else None
+    # a contact question ('Wie is de contactpersoon voor ...?') asks for a way to reach someone, and
+    # who wrote a text is answered from its byline: neither asks for the holder of an office
+    if analysis is None or analysis.value_kind != "person" or analysis.about_document:
+        return False
+    office = [c for c in concepts(match["office"], lexical, language) if c.topic]
+    holder = [c for c in concepts(match["holder"], lexical, language) if c.topic and c.met(lexical.known)]
+    # the holder's most specific word the corpus knows: 'Gent' of 'van Gent'
+    named = max(holder, key=lambda c: c.weight, default=None)
+    texts = passage_texts if passage_texts is not None else [None] * len(passages_terms)
+    return not any(all(c.met(t) for c in office) and (named is None or named.met(t))
+                   and (text is None or bool(values.find("person", text)))
+                   for t, text in zip(passages_terms, texts))
+
+
 # --- the decision ---------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -218,8 +296,8 @@ def probability(signals: dict[str, float], r: Rules | None = None) -> float:
 
 
 def measure(question: str, found, passages_terms: list[set[str]], best_score: float, lexical, language: str,
-            r: Rules | None = None) -> dict[str, float]:
-    """The signals of a question against the terms of its best passages (each between 0 and 1)."""
+            r: Rules | None = None, passage_texts: list[str] | None = None) -> dict[str, float]:
+    """The signals of a question against the terms (and texts) of its best passages (each between 0 and 1)."""
     from advisor.answer.analysis import analyse
     from advisor.concepts import concepts, coverage
 
@@ -244,19 +322,28 @@ def measure(question: str, found, passages_terms: list[set[str]], best_score: fl
         "unfamiliar": sum(not c.met(lexical.known) for c in topical) / len(topical) if topical else 1.0,
         "domain": float(in_domain(question, lexical.split, r)),
         "english": float(language == "en"),
+        "office": float(office_unmet(question, top, lexical, language, r,
+                                     None if passage_texts is None else passage_texts[:r.passages])),
     }
 
 
 def decide(question: str, signals: dict[str, float], passage_texts: list[str], r: Rules | None = None) -> Decision:
-    """Answer or refuse: a neighbouring-domain notion no top passage names refuses; otherwise the
-    calibrated probability that the sources cover the question against `answer_at`."""
+    """Answer or refuse: a neighbouring-domain notion no top passage names refuses, and so does an
+    office no top passage names with its holder; a question that shares a run of [rules]
+    verbatim_words content words with a top passage is answered; otherwise the calibrated probability
+    that the sources cover the question against `answer_at`."""
     from advisor.text import fold
 
     r = r or rules()
     p = probability(signals, r)
+    top = passage_texts[:r.passages]
+    language = "en" if signals.get("english") else "nl"
+    signals = {**signals, "verbatim": float(verbatim_run(question, top, language))}
     named = neighbour_notion(question, r)
-    if named is not None and not any(named[1].search(fold(t)) for t in passage_texts[:r.passages]):
+    if named is not None and not any(named[1].search(fold(t)) for t in top):
         return Decision(False, p, signals, f"not covered by the sources: {named[0]} is outside them", named[0])
-    if p < r.answer_at:
+    if signals.get("office"):
+        return Decision(False, p, signals, "not covered by the sources: they name no holder of that office")
+    if p < r.answer_at and signals["verbatim"] < r.verbatim_words:
         return Decision(False, p, signals, "not covered by the sources")
     return Decision(True, p, signals)

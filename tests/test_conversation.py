@@ -92,6 +92,33 @@ def test_a_topic_change_in_the_middle_ends_the_contract():
     assert turn.intake().product_group is None and not turn.asks
 
 
+@pytest.mark.parametrize("question", ["Wat met een looptijd van 4 jaar?", "Hoe zit het met een raamovereenkomst?",
+                                      "Ok, en voor 4 jaar?", "Thanks! And for 4 years?"])
+def test_what_about_and_a_thanks_in_front_go_on_with_the_contract(question):
+    turn = conversation.relate(question, [CLEANING])
+    assert turn.continues and turn.same_contract and turn.asks == {"reservation"}
+
+
+@pytest.mark.parametrize("question", ["Bedankt! Wat is social return?", "Thanks. What is social return?"])
+def test_a_thanks_in_front_of_a_notion_question_starts_fresh(question):
+    turn = conversation.relate(question, [CLEANING])
+    assert not turn.continues and not turn.asks and turn.intake().product_group is None
+
+
+def test_the_same_question_for_another_group_asks_again_without_the_old_contract():
+    for question in ("Same question for catering.", "Dezelfde vraag voor catering.", "Geldt dat ook voor catering?"):
+        turn = conversation.relate(question, [CLEANING])
+        assert turn.continues and not turn.same_contract and turn.asks == {"reservation"}, question
+        assert turn.intake().value_eur is None
+
+
+def test_asking_for_criteria_then_gets_the_menu_of_the_same_contract(advisor):
+    turn = conversation.relate("Welke criteria kan ik dan opnemen?", [CLEANING])
+    assert turn.continues and turn.same_contract and turn.asks == {"criteria"}
+    answer = chat(advisor, CLEANING, "Welke criteria kan ik dan opnemen?")
+    assert answer.criteria and answer.intake.product_group == "cleaning" and answer.intake.value_eur == 95_000
+
+
 @pytest.mark.parametrize("text, message", [
     ('[rules]\nnotion_types = ["definition"]\nelliptic_max_words = 6\n[bogus]\npatterns = ["x"]', "unknown sections"),
     ('[rules]\nnotion_types = ["riddle"]\nelliptic_max_words = 6', "notion_types: unknown types"),

@@ -116,6 +116,47 @@ def test_a_subsidy_question_is_refused_as_a_neighbouring_domain(advisor):
     assert answer.refused and not answer.citations and "subsid" in answer.refusal_reason
 
 
+def test_a_legal_remedy_question_is_refused_as_a_neighbouring_domain(advisor):
+    answer = advisor.ask("Hoe kan een inschrijver in beroep gaan tegen de gunning van een schoonmaakopdracht?")
+    assert answer.refused and not answer.citations and answer.verdict is None
+    assert scope.neighbour_notion("Which charging-infrastructure fits a tender?")[0] == "charging infrastructure"
+
+
+@pytest.mark.parametrize("question", ["Wie is de gouverneur van Antwerpen?", "Who is the mayor of Ghent?",
+                                      "Wie is de burgemeester van Brugge?"])
+def test_an_office_the_sources_name_no_holder_of_is_refused(advisor, question):
+    """'gouverneur' is not in the corpus; 'burgemeester' is, beside 'Brugge' in a stakeholder list,
+    but no passage names a person who holds it."""
+    answer = advisor.ask(question)
+    assert answer.refused and not answer.citations, answer.answer
+
+
+def test_an_office_the_sources_name_a_holder_of_is_answered(advisor):
+    answer = advisor.ask("Wie is de wethouder voor Sociale Zaken en Inkoop in Amsterdam?")
+    assert not answer.refused and "Rutger Groot Wassink" in answer.answer
+
+
+def test_a_question_in_the_sources_own_words_is_in_scope(advisor):
+    """Three content words in a row, word for word, from a passage: answered whatever the score."""
+    question = "Hoe weet ik of mijn opdracht geschikt is om voor te behouden? Wat moet ik bekijken?"
+    hits = advisor.retriever.search(question, 6, "nl")
+    assert scope.verbatim_run(question, [h.passage.index_text for h in hits[:3]], "nl") >= 3
+    assert not advisor.ask(question).refused
+    assert scope.verbatim_run("Wat is de hoofdstad van België?", [h.passage.index_text for h in hits[:3]], "nl") < 3
+
+
+@pytest.mark.parametrize("table,message", [
+    ("[rules]\nverbatim_words = 1\noffice = ['(?P<office>x) (?P<holder>y)']", "verbatim_words"),
+    ("[rules]\nverbatim_words = 3\noffice = ['wie is de (\\w{1,9})']", "needs the groups"),
+    ("[rules]\nverbatim_words = 3", "needs exactly verbatim_words and office"),
+])
+def test_bad_scope_rules_say_what_to_fix(table, message):
+    text = SCOPE_TOML[:SCOPE_TOML.index("[rules]")] + table
+    with pytest.raises(ConfigError, match="scope.toml") as err:
+        scope.load_rules(text)
+    assert message in str(err.value)
+
+
 def test_calibration_chooses_by_cross_validated_recall_within_the_false_refusal_ceiling():
     table = {(0.001, 1.0): {"refusal precision": 0.90, "refusal recall": 0.95, "false refusal rate": 0.05},
              (0.001, 2.0): {"refusal precision": 0.95, "refusal recall": 0.85, "false refusal rate": 0.02},
