@@ -313,14 +313,17 @@ def fact_statement(hits: list[Hit], found: list[Concept], kind: str, language: s
                    floor: float, head: str = "", neighbours=None) -> Statement | None:
     """The sentence of the retrieved passages that holds a value of the asked kind and best meets
     the question, quoted with the lines of its block that belong to it; its lead names the value.
-    When no sentence holds one, a value of the kind's fallback kinds (values.toml) is looked for.
+    When no sentence holds one, a value of the kind's fallback kinds (values.toml) is looked for,
+    unless the question names a role only that kind fills ('gouverneur').
     A question about a document itself (who wrote it, when) is answered from its byline first;
     `neighbours` is then (following, preceding), the passages after and before one in its document."""
     if neighbours is not None and all(neighbours):
         byline = _byline_statement(hits, kind, language, texts, neighbours)
         if byline is not None:
             return byline
-    for tried in (kind, *values.kinds()[kind].fallback):
+    spec = values.kinds()[kind]
+    asked = {fold(c.word) for c in found}
+    for tried in (kind, *(() if spec.roles & asked else spec.fallback)):  # no organisation for 'wie is de gouverneur
         statement = _value_statement(hits, found, tried, language, texts, floor, head)
         if statement is not None:
             return statement

@@ -1,0 +1,56 @@
+"""A fact answer's lead line names a value only where the text shows it is one (issue 13, second blind
+review, pattern 4): real corpus sentences and the real bundled index, with questions that are not in
+the evaluation sets."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from advisor.answer import values
+from advisor.errors import ConfigError
+from advisor.package_data import read_text
+
+
+def _statements(answer) -> list[str]:
+    return [line for line in answer.answer.splitlines() if re.search(r"\[\d+\]\s*$", line)]
+
+
+@pytest.mark.parametrize("kind, text, expected", [
+    # a name next to a role, not the capitalised words of a conference title in the same sentence
+    ("person", "Dat stelde wethouder Rutger Groot Wassink (Sociale Zaken en Inkoop gemeente Amsterdam) tijdens de "
+               "opening van de conferentie ‘Buying for Social Impact: van idee naar uitvoering’ op donderdag 13 juni.",
+     ["Rutger Groot Wassink"]),
+    ("person", "Dit gebeurt via samenwerking met de lokale diensteneconomie (Tot Uw Dienstzw).", []),
+    ("person", "Voor alle vragen: Tina Segers tina.segers@brugge.be 050 47 54 35", ["Tina Segers"]),
+    ("person", "Paul De Neve (mei 2018)", ["Paul De Neve"]),
+    ("person", "Samen met de gemeente Amsterdam, de Sociaal Werkkoepel en Buy Social.", []),
+    # an abbreviation in the plural is a kind of thing; a heading word in capitals is no organisation
+    ("organisation", "Tot welke SDG’s wordt bijgedragen?", []),
+    ("organisation", "AMBITIE K.1: We bouwen een klimaatneutrale en –bestendige regio uit", []),
+    ("organisation", "De conferentie werd georganiseerd door VVSG en de stad.", ["VVSG"]),
+])
+def test_a_value_is_named_only_with_evidence_in_the_text(kind, text, expected):
+    assert [v.text for v in values.find(kind, text)] == expected
+
+
+def test_cued_patterns_need_cue_words():
+    good = read_text("advisor.resources", "values.toml")
+    with pytest.raises(ConfigError, match="cued"):
+        values.load_values(good.replace("[place]\ncase = true\n", "[place]\ncase = true\ncued = ['x']\n"))
+    with pytest.raises(ConfigError, match="list of words"):
+        values.load_values(good.replace('next_to = ["van"]', 'next_to = "van"'))
+
+
+def test_a_role_asked_for_is_answered_by_a_person_or_without_a_lead(advisor):
+    right = advisor.ask("Welke wethouder sprak bij de opening van de conferentie in Amsterdam?")
+    assert _statements(right)[0].startswith("Persoon: Rutger Groot Wassink [1]")
+    # no burgemeester is named in the sources: no lead line rather than an organisation or a title
+    nobody = advisor.ask("Wie is de burgemeester van Roeselare?")
+    assert not any(s.startswith(("Persoon:", "Organisatie:")) for s in _statements(nobody))
+
+
+def test_who_organised_asks_for_an_organisation(advisor):
+    answer = advisor.ask("Wie organiseerde de Amsterdamse conferentie over sociaal inkopen?")
+    assert _statements(answer)[0].startswith("Organisatie: Stichting De Omslag [1]")
