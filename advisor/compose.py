@@ -349,7 +349,8 @@ def _byline_statement(hits: list[Hit], kind: str, language: str, texts, neighbou
                     found_values = values.find(kind, s.clean) if values.byline(s.clean) else []
                     if found_values:
                         lead = render("answer", language, "fact_lead",
-                                      label=render("answer", language, f"kind_{kind}"), value=found_values[0].text)
+                                      label=render("answer", language, f"kind_{kind}"),
+                                      value=values.in_language(found_values[0].text, language))
                         return Statement(passage, s.start, s.end, [s.clean], lead)
                 passage = step(passage)
                 if passage is None:
@@ -421,7 +422,8 @@ def _value_statement(hits: list[Hit], found: list[Concept], kind: str, language:
     doc = texts(s.passage.doc_id)
     quoted = _clean(doc[span[0].start:span[-1].end])
     named = ", ".join(v.text for v in values.shown(kind, quoted)) or value.text.strip("()[] ")
-    lead = render("answer", language, "fact_lead", label=render("answer", language, f"kind_{kind}"), value=named)
+    lead = render("answer", language, "fact_lead", label=render("answer", language, f"kind_{kind}"),
+                  value=values.in_language(named, language))  # 'The number the sources give: 11 (elf)'
     return Statement(s.passage, span[0].start, span[-1].end, [quoted], lead)
 
 

@@ -48,6 +48,7 @@ CUE_WORDS = 3  # how many words before a match (and after it) a cue is looked fo
 def load_values(text: str | None = None) -> dict[str, Kind]:
     data = tomllib.loads(text if text is not None else read_text("advisor.resources", "values.toml"))
     _byline_patterns(data.pop("byline", None))  # validated with the rest
+    _english_words(data.pop("english", None))
     if set(data) != set(VALUE_KINDS):
         raise ConfigError(f"{SOURCE}: needs one table per value kind ({', '.join(VALUE_KINDS)}); "
                           f"missing {sorted(set(VALUE_KINDS) - set(data))}, unknown {sorted(set(data) - set(VALUE_KINDS))}")
@@ -86,6 +87,34 @@ def _byline_patterns(table) -> tuple[re.Pattern, ...]:
     if not isinstance(table, dict) or set(table) - {"patterns"}:
         raise ConfigError(f"{SOURCE} [byline]: the only key is `patterns`")
     return compile_patterns(SOURCE, "byline", table.get("patterns"), case=True)
+
+
+def _english_words(table) -> dict[str, str]:
+    if table is None:
+        return {}
+    if not isinstance(table, dict) or not all(isinstance(k, str) and isinstance(v, str) and v.strip()
+                                              for k, v in table.items()):
+        raise ConfigError(f"{SOURCE} [english]: each key is a Dutch word of a value, each value its English "
+                          "('elf' = '11', 'mei' = 'May')")
+    return {fold(k): v.strip() for k, v in table.items()}
+
+
+@lru_cache(maxsize=1)
+def english_words() -> dict[str, str]:
+    """Dutch words of values -> their English (values.toml [english]): numerals, months, 'eind'."""
+    return _english_words(tomllib.loads(read_text("advisor.resources", "values.toml")).get("english"))
+
+
+def in_language(value: str, language: str) -> str:
+    """A value as an answer in `language` names it: in English its Dutch numerals, months and the
+    like in English, the source's own words after it ('11 (elf)', 'May 2018 (mei 2018)'), so the
+    English reader reads it and the quoted word is still there to find; otherwise as it stands."""
+    if language != "en":
+        return value
+    table = english_words()
+    english = re.sub(r"[^\W\d_]+\.?", lambda m: table.get(fold(m.group()), table.get(fold(m.group().rstrip(".")),
+                                                                                   m.group())), value)
+    return value if english == value else f"{english} ({value})"
 
 
 @lru_cache(maxsize=1)
