@@ -54,3 +54,43 @@ def test_a_role_asked_for_is_answered_by_a_person_or_without_a_lead(advisor):
 def test_who_organised_asks_for_an_organisation(advisor):
     answer = advisor.ask("Wie organiseerde de Amsterdamse conferentie over sociaal inkopen?")
     assert _statements(answer)[0].startswith("Organisatie: Stichting De Omslag [1]")
+
+
+def test_an_english_lead_gives_a_dutch_numeral_as_digits_with_the_source_word(advisor):
+    answer = advisor.ask("How many Flemish provinces do the practice guide's examples cover?")
+    assert _statements(answer)[0].startswith("The number the sources give: 5 (vijf) [1]")
+    assert values.in_language("Eind december 2020", "en") == "end of December 2020 (Eind december 2020)"
+    assert values.in_language("elf", "nl") == "elf"
+
+
+@pytest.mark.parametrize("sentence, expected, wrong", [
+    # the glosses the second blind review found wrong in context, on the corpus's own sentences
+    ("In plaats van vooral de prijs leidend te laten zijn.", ("in plaats van", "instead of"), "plaats"),
+    ("Sociaal inkopen is een belangrijk middel om voor deze doelgroep meer werk te creëren.",
+     ("doelgroep", "target group"), None),
+    ("Kijk op https://socialezaken.info voor een overzicht van alle Amsterdamse sociale firma’s.",
+     ("overzicht", "overview"), None),
+    ("Meer groen en minder verharding via integratie van deze criteria in elk bestek.", None, "criteria"),
+    ("1 Openbare infrastructuur (gebouwen, faciliteiten, etc. ) nog te bepalen lokaal/regionaal",
+     ("nog te bepalen", "to be determined"), None),
+])
+def test_glosses_give_the_sense_the_sources_use(sentence, expected, wrong):
+    from advisor.text import gloss
+
+    terms = gloss(sentence, most=20)
+    if expected:
+        assert expected in terms
+    if wrong:
+        assert all(nl != wrong for nl, _ in terms)
+
+
+def test_a_glossary_line_with_an_unknown_flag_is_refused(monkeypatch):
+    from advisor import text
+
+    text._glossary_rows.cache_clear()
+    monkeypatch.setattr(text, "read_text", lambda *_: "instead\tplaats\tsometimes\n")
+    try:
+        with pytest.raises(ValueError, match="third column"):
+            text.glossary_entries()
+    finally:
+        text._glossary_rows.cache_clear()
