@@ -673,10 +673,12 @@ def _render(statements: list[Statement], first: int, language: str, texts) -> tu
 
 
 def _side_statement(side: Side, texts, taken: list[Statement], asked: dict | None = None,
-                    coded: Sentence | None = None) -> Statement | None:
+                    coded: Sentence | None = None, seen: list[set[str]] = ()) -> Statement | None:
     """The sentence of a side's own passages that best meets it, preferring one that says what it is
     and, a little, one that meets the rest of the question (`asked`: its score of a sentence by
-    (doc_id, start)). A side that is an objective code is its objective's own line (`coded`)."""
+    (doc_id, start)), and that bears the side's label (_carries: its notions that some sentence of
+    the side's or the question's passages meets, `seen` the question's sentences' terms). A side
+    that is an objective code is its objective's own line (`coded`)."""
     if coded is not None:
         return Statement(coded.passage, coded.start, coded.end, [coded.clean])
     sentences = [s for rank, hit in enumerate(side.hits, start=1)
@@ -685,12 +687,28 @@ def _side_statement(side: Side, texts, taken: list[Statement], asked: dict | Non
     for s in sentences:
         if s.score > 0.1 and defines(s.clean):
             s.score += DEFINING_BONUS
-    free = [s for s in sentences if not any(_overlaps(s, t) for t in taken)]
+    terms = {(s.passage.doc_id, s.start): _sentence_terms(s.clean) for s in sentences}
+    label = [c for c in side.found if c.topic and any(c.met(t) for t in [*terms.values(), *seen])]
+    free = [s for s in sentences if not any(_overlaps(s, t) for t in taken)
+            and _carries(label, terms[(s.passage.doc_id, s.start)])]
     best = max(free, key=lambda s: (s.score + QUESTION_SHARE * (asked or {}).get((s.passage.doc_id, s.start), 0.0),
                                     -s.hit_rank), default=None)
     if best is None or best.score < SIDE_FLOOR:
         return None
     return Statement(best.passage, best.start, best.end, [best.clean])
+
+
+def _carries(label: list[Concept], available: set[str]) -> bool:
+    """Whether a sentence bears the label it is shown under (a comparison side's 'Over fairtrade-eis:'):
+    it meets the label's first notion or more than half of its notions. An energy-label line that only
+    shares 'eisen' with 'fairtrade-eis uit het kader' does not (second blind review, r5-11), nor a
+    fairtrade line that shares 'kopen' with 'voorkeur voor lokaal kopen'. Counted, not weighted: a
+    rare form of a common word ('kopen') weighs as much as the notion itself. `label`: the label's
+    notions that the sources can meet at all (an English word without a Dutch term cannot), `available`
+    the sentence's terms."""
+    if not label:
+        return True
+    return label[0].met(available) or 2 * sum(c.met(available) for c in label) > len(label)
 
 
 def _coded(sides: list[Side], sentences: list[Sentence], texts) -> list[Sentence | None]:
@@ -740,6 +758,7 @@ def compare(sides: list[Side], sentences: list[Sentence], language: str, texts, 
     no side has anything (the question is then answered as any other)."""
     lines, citations, taken, missing = [], [], [], []
     asked = {(s.passage.doc_id, s.start): s.score for s in sentences}
+    seen = [_sentence_terms(s.clean) for s in sentences]
     for side, coded in zip(sides, _coded(sides, sentences, texts)):
         part = [render("answer", language, "side", side=side.label)]
         lead = side.card(len(citations) + 1) if side.card and coded is None else None
@@ -747,7 +766,7 @@ def compare(sides: list[Side], sentences: list[Sentence], language: str, texts, 
             part += lead.lines
             citations += lead.citations
         else:
-            statement = _side_statement(side, texts, taken, asked, coded)
+            statement = _side_statement(side, texts, taken, asked, coded, seen)
             if statement is None:
                 missing.append(side.label)
                 continue

@@ -94,3 +94,18 @@ def test_a_glossary_line_with_an_unknown_flag_is_refused(monkeypatch):
             text.glossary_entries()
     finally:
         text._glossary_rows.cache_clear()
+
+
+@pytest.mark.parametrize("question", [
+    "Waarin verschilt de voorkeur voor lokaal kopen van de fairtrade-eis uit het kader?",
+    "Wat onderscheidt de voorkeur voor lokaal aankopen van de fairtrade-eis?",
+])
+def test_a_comparison_side_heads_only_a_quote_that_bears_its_label(advisor, question):
+    """Review 29b, pattern 6: 'Over fairtrade-eis' stood over an energy-label objective that shares only
+    'eisen' with it, 'Over voorkeur voor lokaal kopen' over the fairtrade line that shares 'kopen'."""
+    lines = advisor.ask(question).answer.splitlines()
+    headed = [(m.group(1), lines[i + 1]) for i, line in enumerate(lines[:-1])
+              if (m := re.fullmatch(r"Over (.+):", line)) and lines[i + 1].startswith("- ")]
+    assert headed, lines
+    for label, statement in headed:
+        assert label.split()[0].split("-")[0][:5].lower() in statement.lower(), (label, statement)
