@@ -123,27 +123,29 @@ GLOSSARY = "glossary_en_nl.tsv"
 
 
 SEARCH_ONLY = "search"  # a third column that keeps an entry out of the glosses of English answers
+GLOSS_ONLY = "gloss"    # … or out of searches: it only says what a Dutch word of a quote means
 
 
 @lru_cache
-def _glossary_rows() -> tuple[tuple[str, str, bool], ...]:
-    """(English phrase, Dutch terms, used for glosses) per line of the glossary."""
+def _glossary_rows() -> tuple[tuple[str, str, str], ...]:
+    """(English phrase, Dutch terms, flag: '', SEARCH_ONLY or GLOSS_ONLY) per line of the glossary."""
     rows = []
     for n, line in enumerate(read_text("advisor.resources", GLOSSARY).splitlines(), start=1):
         if not line.strip() or line.startswith("#"):
             continue
         english, sep, rest = line.partition("\t")
         dutch, _, flag = rest.partition("\t")
-        if not sep or not dutch.strip() or flag.strip() not in ("", SEARCH_ONLY):
+        if not sep or not dutch.strip() or flag.strip() not in ("", SEARCH_ONLY, GLOSS_ONLY):
             raise ValueError(f"advisor/resources/{GLOSSARY}:{n}: expected 'english<TAB>dutch terms' and at most "
-                             f"a third column '{SEARCH_ONLY}', got {line!r}")
-        rows.append((english.strip(), dutch.strip(), flag.strip() != SEARCH_ONLY))
+                             f"a third column '{SEARCH_ONLY}' or '{GLOSS_ONLY}', got {line!r}")
+        rows.append((english.strip(), dutch.strip(), flag.strip()))
     return tuple(rows)
 
 
 def glossary_entries() -> tuple[tuple[str, str], ...]:
-    """The English-Dutch glossary, read once for every use: (English phrase, Dutch terms) pairs."""
-    return tuple((en, nl) for en, nl, _ in _glossary_rows())
+    """The English-Dutch glossary for searching and telling languages apart, read once for every use:
+    (English phrase, Dutch terms) pairs, the gloss-only lines left out."""
+    return tuple((en, nl) for en, nl, flag in _glossary_rows() if flag != GLOSS_ONLY)
 
 
 LONGEST_TERM = 4  # words of the longest Dutch phrase glossed whole ('nog te bepalen', 'in plaats van')
@@ -153,11 +155,13 @@ LONGEST_TERM = 4  # words of the longest Dutch phrase glossed whole ('nog te bep
 def dutch_glossary() -> dict[tuple[str, ...], str | None]:
     """Dutch term (as folded words: one, two, or a phrase of up to LONGEST_TERM) -> the English of the
     first glossary entry that gives it, for glossing the Dutch quotes of an English answer; None for
-    a term the same in both languages ('criteria'), which no later entry glosses ('alternatives').
+    a term the same in both languages ('criteria', 'partnerships'), which no later entry glosses
+    ('alternatives', 'partnership').
     Entries marked `search` only widen searches."""
     out: dict[tuple[str, ...], str | None] = {}
     stops = stopwords("nl") | stopwords("en")
-    for en, nl, glosses in _glossary_rows():
+    for en, nl, flag in _glossary_rows():
+        glosses = flag != SEARCH_ONLY
         tokens = words(nl)
         if 2 < len(tokens) <= LONGEST_TERM and glosses:
             out.setdefault(tuple(tokens), en)  # a phrase, function words and all: 'nog te bepalen'
@@ -166,7 +170,7 @@ def dutch_glossary() -> dict[tuple[str, ...], str | None]:
         singles = [(t,) for t in tokens] if len(tokens) == 1 or len(en.split()) == 1 else []
         for term in [*zip(tokens, tokens[1:]), *singles]:
             if all(len(t) > 2 and t not in stops for t in term):
-                if " ".join(term) == fold(en):
+                if " ".join(term) in (fold(en), fold(en) + "s") or " ".join(term) + "s" == fold(en):
                     out.setdefault(term, None)
                 elif glosses:
                     out.setdefault(term, en)

@@ -109,3 +109,11 @@ def test_a_comparison_side_heads_only_a_quote_that_bears_its_label(advisor, ques
     assert headed, lines
     for label, statement in headed:
         assert label.split()[0].split("-")[0][:5].lower() in statement.lower(), (label, statement)
+
+
+def test_a_gloss_only_line_glosses_but_does_not_widen_searches():
+    from advisor.text import glossary_entries, gloss
+
+    assert ("bestuur", "board") in gloss("Zorg voor commitment vanuit het bestuur", most=10)
+    assert ("board", "bestuur") not in glossary_entries()  # 'board' in a question still searches as before
+    assert ("partnerships", "partnership") not in gloss("de handreiking Partnerships voor meer banen", most=10)
