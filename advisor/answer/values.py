@@ -69,7 +69,6 @@ def load_values(text: str | None = None) -> dict[str, Kind]:
             listed = table.get(key, [])
             if not isinstance(listed, list) or not all(isinstance(w, str) and w.strip() for w in listed):
                 raise ConfigError(f"{SOURCE} [{kind}]: `{key}` is a list of words")
-        word_set = lambda key: frozenset(fold(w.strip()) for w in table.get(key, []))  # noqa: E731
         case = table.get("case", False)
         out[kind] = Kind(compile_patterns(SOURCE, kind, table.get("patterns"), case=case)
                          if "patterns" in table or "cued" not in table else (),
@@ -77,7 +76,7 @@ def load_values(text: str | None = None) -> dict[str, Kind]:
                          frozenset(w.strip().lower() for w in table.get("answers", [])),
                          tuple(table.get("fallback", [])),
                          compile_patterns(SOURCE, f"{kind}.cued", table["cued"], case=case) if "cued" in table else (),
-                         word_set("cues"), word_set("roles"), word_set("next_to"))
+                         _folded(table, "cues"), _folded(table, "roles"), _folded(table, "next_to"))
     return out
 
 
@@ -87,6 +86,10 @@ def _byline_patterns(table) -> tuple[re.Pattern, ...]:
     if not isinstance(table, dict) or set(table) - {"patterns"}:
         raise ConfigError(f"{SOURCE} [byline]: the only key is `patterns`")
     return compile_patterns(SOURCE, "byline", table.get("patterns"), case=True)
+
+
+def _folded(table: dict, key: str) -> frozenset[str]:
+    return frozenset(fold(w.strip()) for w in table.get(key, []))
 
 
 def _english_words(table) -> dict[str, str]:
