@@ -313,14 +313,17 @@ def fact_statement(hits: list[Hit], found: list[Concept], kind: str, language: s
                    floor: float, head: str = "", neighbours=None) -> Statement | None:
     """The sentence of the retrieved passages that holds a value of the asked kind and best meets
     the question, quoted with the lines of its block that belong to it; its lead names the value.
-    When no sentence holds one, a value of the kind's fallback kinds (values.toml) is looked for.
+    When no sentence holds one, a value of the kind's fallback kinds (values.toml) is looked for,
+    unless the question names a role only that kind fills ('gouverneur').
     A question about a document itself (who wrote it, when) is answered from its byline first;
     `neighbours` is then (following, preceding), the passages after and before one in its document."""
     if neighbours is not None and all(neighbours):
         byline = _byline_statement(hits, kind, language, texts, neighbours)
         if byline is not None:
             return byline
-    for tried in (kind, *values.kinds()[kind].fallback):
+    spec = values.kinds()[kind]
+    asked = {fold(c.word) for c in found}
+    for tried in (kind, *(() if spec.roles & asked else spec.fallback)):  # no organisation for 'wie is de gouverneur
         statement = _value_statement(hits, found, tried, language, texts, floor, head)
         if statement is not None:
             return statement
@@ -346,7 +349,8 @@ def _byline_statement(hits: list[Hit], kind: str, language: str, texts, neighbou
                     found_values = values.find(kind, s.clean) if values.byline(s.clean) else []
                     if found_values:
                         lead = render("answer", language, "fact_lead",
-                                      label=render("answer", language, f"kind_{kind}"), value=found_values[0].text)
+                                      label=render("answer", language, f"kind_{kind}"),
+                                      value=values.in_language(found_values[0].text, language))
                         return Statement(passage, s.start, s.end, [s.clean], lead)
                 passage = step(passage)
                 if passage is None:
@@ -418,7 +422,8 @@ def _value_statement(hits: list[Hit], found: list[Concept], kind: str, language:
     doc = texts(s.passage.doc_id)
     quoted = _clean(doc[span[0].start:span[-1].end])
     named = ", ".join(v.text for v in values.shown(kind, quoted)) or value.text.strip("()[] ")
-    lead = render("answer", language, "fact_lead", label=render("answer", language, f"kind_{kind}"), value=named)
+    lead = render("answer", language, "fact_lead", label=render("answer", language, f"kind_{kind}"),
+                  value=values.in_language(named, language))  # 'The number the sources give: 11 (elf)'
     return Statement(s.passage, span[0].start, span[-1].end, [quoted], lead)
 
 
@@ -668,10 +673,12 @@ def _render(statements: list[Statement], first: int, language: str, texts) -> tu
 
 
 def _side_statement(side: Side, texts, taken: list[Statement], asked: dict | None = None,
-                    coded: Sentence | None = None) -> Statement | None:
+                    coded: Sentence | None = None, seen: list[set[str]] = ()) -> Statement | None:
     """The sentence of a side's own passages that best meets it, preferring one that says what it is
     and, a little, one that meets the rest of the question (`asked`: its score of a sentence by
-    (doc_id, start)). A side that is an objective code is its objective's own line (`coded`)."""
+    (doc_id, start)), and that bears the side's label (_carries: its notions that some sentence of
+    the side's or the question's passages meets, `seen` the question's sentences' terms). A side
+    that is an objective code is its objective's own line (`coded`)."""
     if coded is not None:
         return Statement(coded.passage, coded.start, coded.end, [coded.clean])
     sentences = [s for rank, hit in enumerate(side.hits, start=1)
@@ -680,12 +687,28 @@ def _side_statement(side: Side, texts, taken: list[Statement], asked: dict | Non
     for s in sentences:
         if s.score > 0.1 and defines(s.clean):
             s.score += DEFINING_BONUS
-    free = [s for s in sentences if not any(_overlaps(s, t) for t in taken)]
+    terms = {(s.passage.doc_id, s.start): _sentence_terms(s.clean) for s in sentences}
+    label = [c for c in side.found if c.topic and any(c.met(t) for t in [*terms.values(), *seen])]
+    free = [s for s in sentences if not any(_overlaps(s, t) for t in taken)
+            and _carries(label, terms[(s.passage.doc_id, s.start)])]
     best = max(free, key=lambda s: (s.score + QUESTION_SHARE * (asked or {}).get((s.passage.doc_id, s.start), 0.0),
                                     -s.hit_rank), default=None)
     if best is None or best.score < SIDE_FLOOR:
         return None
     return Statement(best.passage, best.start, best.end, [best.clean])
+
+
+def _carries(label: list[Concept], available: set[str]) -> bool:
+    """Whether a sentence bears the label it is shown under (a comparison side's 'Over fairtrade-eis:'):
+    it meets the label's first notion or more than half of its notions. An energy-label line that only
+    shares 'eisen' with 'fairtrade-eis uit het kader' does not (second blind review, r5-11), nor a
+    fairtrade line that shares 'kopen' with 'voorkeur voor lokaal kopen'. Counted, not weighted: a
+    rare form of a common word ('kopen') weighs as much as the notion itself. `label`: the label's
+    notions that the sources can meet at all (an English word without a Dutch term cannot), `available`
+    the sentence's terms."""
+    if not label:
+        return True
+    return label[0].met(available) or 2 * sum(c.met(available) for c in label) > len(label)
 
 
 def _coded(sides: list[Side], sentences: list[Sentence], texts) -> list[Sentence | None]:
@@ -735,6 +758,7 @@ def compare(sides: list[Side], sentences: list[Sentence], language: str, texts, 
     no side has anything (the question is then answered as any other)."""
     lines, citations, taken, missing = [], [], [], []
     asked = {(s.passage.doc_id, s.start): s.score for s in sentences}
+    seen = [_sentence_terms(s.clean) for s in sentences]
     for side, coded in zip(sides, _coded(sides, sentences, texts)):
         part = [render("answer", language, "side", side=side.label)]
         lead = side.card(len(citations) + 1) if side.card and coded is None else None
@@ -742,7 +766,7 @@ def compare(sides: list[Side], sentences: list[Sentence], language: str, texts, 
             part += lead.lines
             citations += lead.citations
         else:
-            statement = _side_statement(side, texts, taken, asked, coded)
+            statement = _side_statement(side, texts, taken, asked, coded, seen)
             if statement is None:
                 missing.append(side.label)
                 continue

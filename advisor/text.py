@@ -122,46 +122,72 @@ def document_terms(text: str, language: str) -> list[str]:
 GLOSSARY = "glossary_en_nl.tsv"
 
 
+SEARCH_ONLY = "search"  # a third column that keeps an entry out of the glosses of English answers
+GLOSS_ONLY = "gloss"    # … or out of searches: it only says what a Dutch word of a quote means
+
+
 @lru_cache
-def glossary_entries() -> tuple[tuple[str, str], ...]:
-    """The English-Dutch glossary, read once for every use: (English phrase, Dutch terms) pairs."""
-    entries = []
+def _glossary_rows() -> tuple[tuple[str, str, str], ...]:
+    """(English phrase, Dutch terms, flag: '', SEARCH_ONLY or GLOSS_ONLY) per line of the glossary."""
+    rows = []
     for n, line in enumerate(read_text("advisor.resources", GLOSSARY).splitlines(), start=1):
         if not line.strip() or line.startswith("#"):
             continue
-        english, sep, dutch = line.partition("\t")
-        if not sep or not dutch.strip():
-            raise ValueError(f"advisor/resources/{GLOSSARY}:{n}: expected 'english<TAB>dutch terms', got {line!r}")
-        entries.append((english.strip(), dutch.strip()))
-    return tuple(entries)
+        english, sep, rest = line.partition("\t")
+        dutch, _, flag = rest.partition("\t")
+        if not sep or not dutch.strip() or flag.strip() not in ("", SEARCH_ONLY, GLOSS_ONLY):
+            raise ValueError(f"advisor/resources/{GLOSSARY}:{n}: expected 'english<TAB>dutch terms' and at most "
+                             f"a third column '{SEARCH_ONLY}' or '{GLOSS_ONLY}', got {line!r}")
+        rows.append((english.strip(), dutch.strip(), flag.strip()))
+    return tuple(rows)
+
+
+def glossary_entries() -> tuple[tuple[str, str], ...]:
+    """The English-Dutch glossary for searching and telling languages apart, read once for every use:
+    (English phrase, Dutch terms) pairs, the gloss-only lines left out."""
+    return tuple((en, nl) for en, nl, flag in _glossary_rows() if flag != GLOSS_ONLY)
+
+
+LONGEST_TERM = 4  # words of the longest Dutch phrase glossed whole ('nog te bepalen', 'in plaats van')
 
 
 @lru_cache(maxsize=1)
-def dutch_glossary() -> dict[tuple[str, ...], str]:
-    """Dutch term (as folded words: one or two) -> the English of the first glossary entry that
-    gives it: for glossing the Dutch quotes of an English answer."""
-    out: dict[tuple[str, ...], str] = {}
+def dutch_glossary() -> dict[tuple[str, ...], str | None]:
+    """Dutch term (as folded words: one, two, or a phrase of up to LONGEST_TERM) -> the English of the
+    first glossary entry that gives it, for glossing the Dutch quotes of an English answer; None for
+    a term the same in both languages ('criteria', 'partnerships'), which no later entry glosses
+    ('alternatives', 'partnership').
+    Entries marked `search` only widen searches."""
+    out: dict[tuple[str, ...], str | None] = {}
     stops = stopwords("nl") | stopwords("en")
-    for en, nl in glossary_entries():
+    for en, nl, flag in _glossary_rows():
+        glosses = flag != SEARCH_ONLY
         tokens = words(nl)
+        if 2 < len(tokens) <= LONGEST_TERM and glosses:
+            out.setdefault(tuple(tokens), en)  # a phrase, function words and all: 'nog te bepalen'
         # a Dutch side of several terms is a bag: one of its words glosses the English only when
         # the English is one word too ('arbeidsmarkt' is not 'distance from the labour market')
         singles = [(t,) for t in tokens] if len(tokens) == 1 or len(en.split()) == 1 else []
         for term in [*zip(tokens, tokens[1:]), *singles]:
-            if all(len(t) > 2 and t not in stops for t in term) and " ".join(term) != fold(en):
-                out.setdefault(term, en)
+            if all(len(t) > 2 and t not in stops for t in term):
+                if " ".join(term) in (fold(en), fold(en) + "s") or " ".join(term) + "s" == fold(en):
+                    out.setdefault(term, None)
+                elif glosses:
+                    out.setdefault(term, en)
     return out
 
 
 def gloss(text: str, most: int = 6, asked: frozenset[str] = frozenset()) -> list[tuple[str, str]]:
     """(Dutch term, English) for the glossary terms `text` contains, each once: those whose English
-    is among the `asked` words (the question's) first, then two-word terms, then the rest."""
+    is among the `asked` words (the question's) first, then phrases and two-word terms, then the rest."""
     tokens = words(text)
     table, found, used = dutch_glossary(), {}, set()
-    for i, pair in enumerate(zip(tokens, tokens[1:])):
-        if pair in table and pair not in found:
-            found[pair] = table[pair]
-            used.update((i, i + 1))
+    for size in range(LONGEST_TERM, 1, -1):
+        for i in range(len(tokens) - size + 1):
+            term = tuple(tokens[i:i + size])
+            if term in table and term not in found and not used & set(range(i, i + size)):
+                found[term] = table[term]
+                used.update(range(i, i + size))
     for i, token in enumerate(tokens):
         if i not in used and (token,) in table and (token,) not in found:
             found[(token,)] = table[(token,)]
@@ -169,7 +195,7 @@ def gloss(text: str, most: int = 6, asked: frozenset[str] = frozenset()) -> list
     out = []
     spelled = {fold(w): w.lower() for w in reversed(re.findall(r"\w+", text))}  # 'creeren' is shown as 'creëren'
     for term, en in found.items():
-        if en not in english_seen:
+        if en is not None and en not in english_seen:
             english_seen.add(en)
             out.append((" ".join(spelled.get(t, t) for t in term), en))
     out.sort(key=lambda pair: not set(words(pair[1])) & asked)  # stable: the order above otherwise
