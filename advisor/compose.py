@@ -118,25 +118,64 @@ def _running_terms(passage: Passage, doc_text: str) -> frozenset[str]:
     return frozenset(_sentence_terms(" ".join(running)))
 
 
-def score_sentences(sentences: list[Sentence], found: list[Concept], texts=None) -> None:
+@lru_cache(maxsize=64)
+def _name_words(publisher: str) -> tuple[frozenset[str], ...]:
+    """The terms of each name word of a document's publisher: its capitalised words after the first
+    ('De Normaalste Zaak' → Normaalste, Zaak; 'Sociaal Werkkoepel Amsterdam' → Werkkoepel, Amsterdam)."""
+    names = [w for w in re.findall(r"[^\W\d_][\w’'-]*", publisher)[1:] if w[0].isupper()]
+    return tuple(t for t in (frozenset(_sentence_terms(w)) for w in names) if t)
+
+
+def _named(found: list[Concept], publisher: str) -> frozenset[str]:
+    """The terms of the publisher's name when the question names it whole (every word of a name of
+    two words or more: 'De Normaalste Zaak'), else none: a word the question shares with a
+    descriptive field ('… Departement Werk en Sociale Economie') is the question's own."""
+    name = _name_words(publisher)
+    if len(name) < 2 or not all(any(t & c.terms for c in found) for t in name):
+        return frozenset()
+    return frozenset().union(*name)
+
+
+def _asks_about_publisher(analysis: Analysis, hits: list[Hit], publisher) -> bool:
+    """Whether a definition question's notion opens with the name of a retrieved document's
+    publisher ('Wat is De Normaalste Zaak …?', 'What is the Sociaal Werkkoepel?')."""
+    first = (analysis.focus or ("",))[0].split()[:1]
+    terms = _sentence_terms(first[0]) if first else set()
+    return bool(terms) and any(terms & _sentence_terms(publisher(h.passage.doc_id) or "") for h in hits)
+
+
+def score_sentences(sentences: list[Sentence], found: list[Concept], texts=None, publisher=None) -> None:
     """Share of the question's concepts a sentence meets, plus a little for adjacent question
-    words it repeats as a phrase ('social return') and for the rank of its passage."""
-    phrases = [f"{a.word} {b.word}" for a, b in zip(found, found[1:])]
+    words it repeats as a phrase ('social return') and for the rank of its passage. `publisher(doc_id)`
+    gives a document's publisher, whose name counts for none of the document's sentences."""
     # a word of the document's title ('het regionaal kader') says which source is asked about, not
     # what: every sentence of that source meets it, so it tells them apart by nothing
+    named = [_named(found, publisher(s.passage.doc_id) or "") if publisher else frozenset() for s in sentences]
+    phrases = [(f"{a.word} {b.word}", a.terms, b.terms) for a, b in zip(found, found[1:])]
     all_terms = [_sentence_terms(s.clean) | _title_terms(s.passage.title)
-                 | (_running_terms(s.passage, texts(s.passage.doc_id)) if texts else frozenset()) for s in sentences]
+                 | (_running_terms(s.passage, texts(s.passage.doc_id)) if texts else frozenset())
+                 for s in sentences]
     n = len(sentences)
     # a concept that most candidate sentences meet ('kader' in a question about the framework) tells
     # them apart less than one few meet: its weight shrinks with its share of the candidates
     local = {c.word: c.weight * (1.0 - LOCAL_SHRINK * sum(bool(c.terms & t) for t in all_terms) / n) if n else c.weight
              for c in found}
     total = sum(local.values()) or 1.0
-    for s, terms in zip(sentences, all_terms):
+    for s, terms, name in zip(sentences, all_terms, named):
         deadline.check()
-        met = sum(local[c.word] for c in found if c.terms & terms)
+        # the name of the source's publisher ('De Normaalste Zaak') says which source is asked about:
+        # for that source's sentences it is left out of the question, so a sentence that happens to
+        # name the publisher ('De Normaalste Zaak stimuleert …') does not answer every question put
+        # to it, and the others are not lifted by a word they all share (padding after the answer)
+        asked = [c for c in found if not c.terms & name] if name else found
+        if len(asked) < len(found) and asked:
+            share = sum(local[c.word] for c in asked) or 1.0
+        else:
+            asked, share = found, total
+        met = sum(local[c.word] for c in asked if c.terms & terms)
         folded = " ".join(words(s.clean))
-        s.score = met / total + 0.15 * sum(p in folded for p in phrases) + 0.08 / s.hit_rank
+        phrased = sum(p in folded for p, a, b in phrases if not (a & name and b & name))
+        s.score = met / share + 0.15 * phrased + 0.08 / s.hit_rank
     for s, nxt in itertools.zip_longest(sentences, sentences[1:]):
         if s.clean.endswith("?"):
             # a question in the source rarely answers one; the sentence right after it does
@@ -789,7 +828,7 @@ class _Span:
 
 def compose(hits: list[Hit], found: list[Concept], language: str, texts, max_passages: int,
             analysis: Analysis | None = None, following=None, card=None,
-            sides: list[Side] | None = None, preceding=None) -> Composition:
+            sides: list[Side] | None = None, preceding=None, publisher=None) -> Composition:
     """The answer's statements: for a fact question the sentence holding a value of the asked kind
     first, for a list question the whole enumeration, then the best sentences of the passages.
     `analysis` (advisor.answer.analysis) picks the composer and the intro; `following(passage)`
@@ -797,11 +836,14 @@ def compose(hits: list[Hit], found: list[Concept], language: str, texts, max_pas
     (advisor.answer.cards.lead) opens a definition answer with the concept card's summary, its
     anchors cited first; `sides`, for a comparison, the two sides retrieved on their own;
     `preceding(passage)` the passage before (a fact question about a document reads back to its
-    byline). An English answer ends with the glossary's English for the Dutch terms its quotes contain."""
+    byline); `publisher(doc_id)` a document's publisher, whose name picks no sentence. An English
+    answer ends with the glossary's English for the Dutch terms its quotes contain."""
     kind = analysis.type if analysis else None
     sentences = [s for rank, hit in enumerate(hits, start=1)
                  for s in passage_sentences(hit.passage, texts(hit.passage.doc_id), rank)]
-    score_sentences(sentences, found, texts)
+    if publisher and kind == "definition" and _asks_about_publisher(analysis, hits, publisher):
+        publisher = None  # 'Wat is De Normaalste Zaak …?': the name is what is asked, so its sentences answer
+    score_sentences(sentences, found, texts, publisher)
     if kind == "definition":  # a sentence that meets the question and says what it is leads
         for s in sentences:
             if s.score > 0.1 and defines(s.clean):
