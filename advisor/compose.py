@@ -174,7 +174,10 @@ def score_sentences(sentences: list[Sentence], found: list[Concept], texts=None,
             asked, share = found, total
         met = sum(local[c.word] for c in asked if c.terms & terms)
         folded = " ".join(words(s.clean))
-        phrased = sum(p in folded for p, a, b in phrases if not (a & name and b & name))
+        # a phrase of the title or the name ('social impact' in a sentence that quotes the title 'Buying
+        # for Social Impact') is not a phrase of the question's own
+        own = name | _title_terms(s.passage.title)
+        phrased = sum(p in folded for p, a, b in phrases if not (a & own and b & own))
         s.score = met / share + 0.15 * phrased + 0.08 / s.hit_rank
     for s, nxt in itertools.zip_longest(sentences, sentences[1:]):
         if s.clean.endswith("?"):
@@ -270,6 +273,7 @@ CONTEXT_SHARE = 0.7     # a list is judged by its lead-in, and by this share of 
 ITEMS_SHARE = 0.5       # …or by this share of its items
 DEFINING_BONUS = 0.2    # a definition answer's sentence that says what something is
 STEP_BONUS = 0.2        # a procedure (reason) answer's sentence that says what to do (why)
+CAUSE_BONUS = 0.1       # …and a reason answer's sentence that gives the cause outright, more
 STEP_PASSAGES = 2       # passages without a step title that a list of steps is followed through
 SIDE_FLOOR = 0.3        # a comparison side's best sentence meets at least this share of the side
 SIDE_CITATIONS = 2      # a side's card is used when its anchors are at most this many quotes
@@ -853,8 +857,11 @@ def compose(hits: list[Hit], found: list[Concept], language: str, texts, max_pas
         cue = "step" if kind == "procedure" else "reason"
         eligible = SELECT_SHARE * max((s.score for s in sentences), default=0.0)
         for s in sentences:
-            if s.score > 0.1 and s.score >= eligible and steps.carries(s.clean, cue):
-                s.score += STEP_BONUS
+            if s.score <= 0.1 or s.score < eligible:
+                continue
+            cause = kind == "reason" and steps.carries(s.clean, "cause")  # the cause said outright leads,
+            if cause or steps.carries(s.clean, cue):                      # before a mere purpose
+                s.score += STEP_BONUS + (CAUSE_BONUS if cause else 0.0)
     compared = compare(sides, sentences, language, texts, max_passages) if kind == "comparison" and sides else None
     if compared is not None:
         return _glossed(compared, language, found)
