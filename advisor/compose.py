@@ -136,6 +136,42 @@ def _named(found: list[Concept], publisher: str) -> frozenset[str]:
     return frozenset().union(*name)
 
 
+COMPOUND_PART = 6  # a question term this long is met inside a sentence's compound word…
+COMPOUND_REST = 4  # …whose other part has at least this many letters (not an ending: 'regionale')
+
+
+def _meets(concept_terms: frozenset[str], terms) -> bool:
+    """Whether a sentence's terms meet a question concept: one of its terms, or a term of at least
+    COMPOUND_PART letters that opens or closes a compound of the sentence, beside a part of at least
+    COMPOUND_REST letters ('schoonmaak' in 'schoonmaakprogramma's', 'aannemer' in 'hoofdaannemers')."""
+    if concept_terms & terms:
+        return True
+    return any(len(t) >= COMPOUND_PART and any(len(x) >= len(t) + COMPOUND_REST and (x.startswith(t) or x.endswith(t))
+                                               for x in terms)
+               for t in concept_terms)
+
+
+TEMPLATE_WORDS = 6     # a sentence whose first words open this many…
+TEMPLATE_LINES = 3     # …lines of its document is a template line ('Aankopers (personen met bevoegdheid …'
+TEMPLATE_SHARE = 0.8   # on every ambition's page): it meets the same questions everywhere, so it counts less
+
+
+@lru_cache(maxsize=4096)
+def _template(sentence: str, doc_text: str) -> bool:
+    """Whether a sentence opens the way TEMPLATE_LINES or more lines of its document open: a row of a
+    table repeated on every page (each ambition's stakeholders) matches every question on its words
+    equally, and tells no page from another."""
+    opening = sentence.split()[:TEMPLATE_WORDS]
+    if len(opening) < TEMPLATE_WORDS:
+        return False
+    return _flat(doc_text).count(" ".join(opening)) >= TEMPLATE_LINES
+
+
+@lru_cache(maxsize=64)
+def _flat(doc_text: str) -> str:
+    return " ".join(doc_text.split())
+
+
 def _asks_about_publisher(analysis: Analysis, hits: list[Hit], publisher) -> bool:
     """Whether a definition question's notion opens with the name of a retrieved document's
     publisher ('Wat is De Normaalste Zaak …?', 'What is the Sociaal Werkkoepel?')."""
@@ -158,10 +194,11 @@ def score_sentences(sentences: list[Sentence], found: list[Concept], texts=None,
     n = len(sentences)
     # a concept that most candidate sentences meet ('kader' in a question about the framework) tells
     # them apart less than one few meet: its weight shrinks with its share of the candidates
-    local = {c.word: c.weight * (1.0 - LOCAL_SHRINK * sum(bool(c.terms & t) for t in all_terms) / n) if n else c.weight
+    meets = [{c.word for c in found if _meets(c.terms, t)} for t in all_terms]
+    local = {c.word: c.weight * (1.0 - LOCAL_SHRINK * sum(c.word in m for m in meets) / n) if n else c.weight
              for c in found}
     total = sum(local.values()) or 1.0
-    for s, terms, name in zip(sentences, all_terms, named):
+    for s, met_words, name in zip(sentences, meets, named):
         deadline.check()
         # the name of the source's publisher ('De Normaalste Zaak') says which source is asked about:
         # for that source's sentences it is left out of the question, so a sentence that happens to
@@ -172,7 +209,7 @@ def score_sentences(sentences: list[Sentence], found: list[Concept], texts=None,
             share = sum(local[c.word] for c in asked) or 1.0
         else:
             asked, share = found, total
-        met = sum(local[c.word] for c in asked if c.terms & terms)
+        met = sum(local[c.word] for c in asked if c.word in met_words)
         folded = " ".join(words(s.clean))
         # a phrase of the title or the name ('social impact' in a sentence that quotes the title 'Buying
         # for Social Impact') is not a phrase of the question's own
@@ -848,6 +885,10 @@ def compose(hits: list[Hit], found: list[Concept], language: str, texts, max_pas
     if publisher and kind == "definition" and _asks_about_publisher(analysis, hits, publisher):
         publisher = None  # 'Wat is De Normaalste Zaak …?': the name is what is asked, so its sentences answer
     score_sentences(sentences, found, texts, publisher)
+    if kind != "definition":  # a template row says what its first word is, and tells no page from another
+        for s in sentences:
+            if _template(s.clean, texts(s.passage.doc_id)):
+                s.score *= TEMPLATE_SHARE
     if kind == "definition":  # a sentence that meets the question and says what it is leads
         for s in sentences:
             if s.score > 0.1 and defines(s.clean):

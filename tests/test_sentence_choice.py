@@ -80,3 +80,20 @@ def test_a_why_answer_leads_with_the_cause(advisor):
     quotes = _quotes(answer)
     assert quotes and "vergt samenwerking" in quotes[0] and "haaks op" in quotes[0]
     assert not any(hub in q for q in quotes for hub in HUBS), quotes
+
+
+def test_a_question_word_is_met_inside_a_compound_but_not_by_an_ending():
+    from advisor.compose import _meets
+    assert _meets(frozenset({"schoonmaak"}), {"schoonmaakprogramma"})
+    assert _meets(frozenset({"aannemer"}), {"hoofdaannemer"})
+    assert not _meets(frozenset({"regiona"}), {"regional"})   # 'regionale': an ending, not a compound
+    assert not _meets(frozenset({"werk"}), {"werkervaring"})   # too short to be told apart inside a word
+
+
+def test_a_row_repeated_on_every_page_is_a_template_line(corpus_index):
+    from advisor.compose import _template
+    row = "Aankopers (personen met bevoegdheid om overheidsopdrachten in de markt te plaatsen)"
+    assert _template(row, corpus_index.document_text("regio-brugge-kader-duurzaam-aankopen"))
+    once = "Eind 2020 keurden de 10 lokale besturen uit de Brugse regio een regionaal kader goed."
+    assert not _template(once, corpus_index.document_text("brugge-aankopen-sociale-impact"))
+    assert not _template("Drie korte woorden.", "Drie korte woorden. " * 5)  # too short to be a row
