@@ -97,9 +97,12 @@ def _spans(passage: Passage, document_text: str) -> tuple[tuple[int, int, str], 
     return tuple(out)
 
 
-def _sentence_terms(text: str) -> set[str]:
+@lru_cache(maxsize=8192)
+def _sentence_terms(text: str) -> frozenset[str]:
+    """A text's content words, stemmed both ways; remembered, as the same passages' sentences come
+    back for question after question."""
     words = content_words(text)
-    return {stem(w, lang) for w in words for lang in LANGUAGES}
+    return frozenset(stem(w, lang) for w in words for lang in LANGUAGES)
 
 
 @lru_cache(maxsize=64)
@@ -140,15 +143,22 @@ COMPOUND_PART = 6  # a question term this long is met inside a sentence's compou
 COMPOUND_REST = 4  # …whose other part has at least this many letters (not an ending: 'regionale')
 
 
-def _meets(concept_terms: frozenset[str], terms) -> bool:
+def _meets(concept_terms: frozenset[str], terms, long_terms: tuple[str, ...] | None = None) -> bool:
     """Whether a sentence's terms meet a question concept: one of its terms, or a term of at least
     COMPOUND_PART letters that opens or closes a compound of the sentence, beside a part of at least
-    COMPOUND_REST letters ('schoonmaak' in 'schoonmaakprogramma's', 'aannemer' in 'hoofdaannemers')."""
+    COMPOUND_REST letters ('schoonmaak' in 'schoonmaakprogramma's', 'aannemer' in 'hoofdaannemers').
+    `long_terms`: the sentence's terms long enough to be such a compound, when already picked out."""
     if concept_terms & terms:
         return True
-    return any(len(t) >= COMPOUND_PART and any(len(x) >= len(t) + COMPOUND_REST and (x.startswith(t) or x.endswith(t))
-                                               for x in terms)
-               for t in concept_terms)
+    if long_terms is None:
+        long_terms = tuple(x for x in terms if len(x) >= COMPOUND_PART + COMPOUND_REST)
+    for t in concept_terms:
+        if len(t) < COMPOUND_PART:
+            continue
+        for x in long_terms:
+            if len(x) >= len(t) + COMPOUND_REST and (x.startswith(t) or x.endswith(t)):
+                return True
+    return False
 
 
 TEMPLATE_WORDS = 6     # a sentence whose first words open this many…
@@ -194,7 +204,8 @@ def score_sentences(sentences: list[Sentence], found: list[Concept], texts=None,
     n = len(sentences)
     # a concept that most candidate sentences meet ('kader' in a question about the framework) tells
     # them apart less than one few meet: its weight shrinks with its share of the candidates
-    meets = [{c.word for c in found if _meets(c.terms, t)} for t in all_terms]
+    longs = [tuple(x for x in t if len(x) >= COMPOUND_PART + COMPOUND_REST) for t in all_terms]
+    meets = [{c.word for c in found if _meets(c.terms, t, long)} for t, long in zip(all_terms, longs)]
     local = {c.word: c.weight * (1.0 - LOCAL_SHRINK * sum(c.word in m for m in meets) / n) if n else c.weight
              for c in found}
     total = sum(local.values()) or 1.0
