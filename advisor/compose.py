@@ -222,10 +222,7 @@ def score_sentences(sentences: list[Sentence], found: list[Concept], texts=None,
             asked, share = found, total
         met = sum(local[c.word] for c in asked if c.word in met_words)
         folded = " ".join(words(s.clean))
-        # a phrase of the title or the name ('social impact' in a sentence that quotes the title 'Buying
-        # for Social Impact') is not a phrase of the question's own
-        own = name | _title_terms(s.passage.title)
-        phrased = sum(p in folded for p, a, b in phrases if not (a & own and b & own))
+        phrased = sum(p in folded for p, a, b in phrases if not (a & name and b & name))  # nor its phrase
         s.score = met / share + 0.15 * phrased + 0.08 / s.hit_rank
     for s, nxt in itertools.zip_longest(sentences, sentences[1:]):
         if s.clean.endswith("?"):
