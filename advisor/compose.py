@@ -97,9 +97,12 @@ def _spans(passage: Passage, document_text: str) -> tuple[tuple[int, int, str], 
     return tuple(out)
 
 
-def _sentence_terms(text: str) -> set[str]:
+@lru_cache(maxsize=8192)
+def _sentence_terms(text: str) -> frozenset[str]:
+    """A text's content words, stemmed both ways; remembered, as the same passages' sentences come
+    back for question after question."""
     words = content_words(text)
-    return {stem(w, lang) for w in words for lang in LANGUAGES}
+    return frozenset(stem(w, lang) for w in words for lang in LANGUAGES)
 
 
 @lru_cache(maxsize=64)
@@ -118,25 +121,109 @@ def _running_terms(passage: Passage, doc_text: str) -> frozenset[str]:
     return frozenset(_sentence_terms(" ".join(running)))
 
 
-def score_sentences(sentences: list[Sentence], found: list[Concept], texts=None) -> None:
+@lru_cache(maxsize=64)
+def _name_words(publisher: str) -> tuple[frozenset[str], ...]:
+    """The terms of each name word of a document's publisher: its capitalised words after the first
+    ('De Normaalste Zaak' → Normaalste, Zaak; 'Sociaal Werkkoepel Amsterdam' → Werkkoepel, Amsterdam)."""
+    names = [w for w in re.findall(r"[^\W\d_][\w’'-]*", publisher)[1:] if w[0].isupper()]
+    return tuple(t for t in (frozenset(_sentence_terms(w)) for w in names) if t)
+
+
+def _named(found: list[Concept], publisher: str) -> frozenset[str]:
+    """The terms of the publisher's name when the question names it whole (every word of a name of
+    two words or more: 'De Normaalste Zaak'), else none: a word the question shares with a
+    descriptive field ('… Departement Werk en Sociale Economie') is the question's own."""
+    name = _name_words(publisher)
+    if len(name) < 2 or not all(any(t & c.terms for c in found) for t in name):
+        return frozenset()
+    return frozenset().union(*name)
+
+
+COMPOUND_PART = 6  # a question term this long is met inside a sentence's compound word…
+COMPOUND_REST = 4  # …whose other part has at least this many letters (not an ending: 'regionale')
+
+
+def _meets(concept_terms: frozenset[str], terms, long_terms: tuple[str, ...] | None = None) -> bool:
+    """Whether a sentence's terms meet a question concept: one of its terms, or a term of at least
+    COMPOUND_PART letters that opens or closes a compound of the sentence, beside a part of at least
+    COMPOUND_REST letters ('schoonmaak' in 'schoonmaakprogramma's', 'aannemer' in 'hoofdaannemers').
+    `long_terms`: the sentence's terms long enough to be such a compound, when already picked out."""
+    if concept_terms & terms:
+        return True
+    if long_terms is None:
+        long_terms = tuple(x for x in terms if len(x) >= COMPOUND_PART + COMPOUND_REST)
+    for t in concept_terms:
+        if len(t) < COMPOUND_PART:
+            continue
+        for x in long_terms:
+            if len(x) >= len(t) + COMPOUND_REST and (x.startswith(t) or x.endswith(t)):
+                return True
+    return False
+
+
+TEMPLATE_WORDS = 6     # a sentence whose first words open this many…
+TEMPLATE_LINES = 3     # …lines of its document is a template line ('Aankopers (personen met bevoegdheid …'
+TEMPLATE_SHARE = 0.8   # on every ambition's page): it meets the same questions everywhere, so it counts less
+
+
+@lru_cache(maxsize=4096)
+def _template(sentence: str, doc_text: str) -> bool:
+    """Whether a sentence opens the way TEMPLATE_LINES or more lines of its document open: a row of a
+    table repeated on every page (each ambition's stakeholders) matches every question on its words
+    equally, and tells no page from another."""
+    opening = sentence.split()[:TEMPLATE_WORDS]
+    if len(opening) < TEMPLATE_WORDS:
+        return False
+    return _flat(doc_text).count(" ".join(opening)) >= TEMPLATE_LINES
+
+
+@lru_cache(maxsize=64)
+def _flat(doc_text: str) -> str:
+    return " ".join(doc_text.split())
+
+
+def _asks_about_publisher(analysis: Analysis, hits: list[Hit], publisher) -> bool:
+    """Whether a definition question's notion opens with the name of a retrieved document's
+    publisher ('Wat is De Normaalste Zaak …?', 'What is the Sociaal Werkkoepel?')."""
+    first = (analysis.focus or ("",))[0].split()[:1]
+    terms = _sentence_terms(first[0]) if first else set()
+    return bool(terms) and any(terms & _sentence_terms(publisher(h.passage.doc_id) or "") for h in hits)
+
+
+def score_sentences(sentences: list[Sentence], found: list[Concept], texts=None, publisher=None) -> None:
     """Share of the question's concepts a sentence meets, plus a little for adjacent question
-    words it repeats as a phrase ('social return') and for the rank of its passage."""
-    phrases = [f"{a.word} {b.word}" for a, b in zip(found, found[1:])]
+    words it repeats as a phrase ('social return') and for the rank of its passage. `publisher(doc_id)`
+    gives a document's publisher, whose name counts for none of the document's sentences."""
     # a word of the document's title ('het regionaal kader') says which source is asked about, not
     # what: every sentence of that source meets it, so it tells them apart by nothing
+    named = [_named(found, publisher(s.passage.doc_id) or "") if publisher else frozenset() for s in sentences]
+    phrases = [(f"{a.word} {b.word}", a.terms, b.terms) for a, b in zip(found, found[1:])]
     all_terms = [_sentence_terms(s.clean) | _title_terms(s.passage.title)
-                 | (_running_terms(s.passage, texts(s.passage.doc_id)) if texts else frozenset()) for s in sentences]
+                 | (_running_terms(s.passage, texts(s.passage.doc_id)) if texts else frozenset())
+                 for s in sentences]
     n = len(sentences)
     # a concept that most candidate sentences meet ('kader' in a question about the framework) tells
     # them apart less than one few meet: its weight shrinks with its share of the candidates
-    local = {c.word: c.weight * (1.0 - LOCAL_SHRINK * sum(bool(c.terms & t) for t in all_terms) / n) if n else c.weight
+    longs = [tuple(x for x in t if len(x) >= COMPOUND_PART + COMPOUND_REST) for t in all_terms]
+    meets = [{c.word for c in found if _meets(c.terms, t, long)} for t, long in zip(all_terms, longs)]
+    local = {c.word: c.weight * (1.0 - LOCAL_SHRINK * sum(c.word in m for m in meets) / n) if n else c.weight
              for c in found}
     total = sum(local.values()) or 1.0
-    for s, terms in zip(sentences, all_terms):
+    for s, met_words, name in zip(sentences, meets, named):
         deadline.check()
-        met = sum(local[c.word] for c in found if c.terms & terms)
+        # the name of the source's publisher ('De Normaalste Zaak') says which source is asked about:
+        # for that source's sentences it is left out of the question, so a sentence that happens to
+        # name the publisher ('De Normaalste Zaak stimuleert …') does not answer every question put
+        # to it, and the others are not lifted by a word they all share (padding after the answer)
+        asked = [c for c in found if not c.terms & name] if name else found
+        if len(asked) < len(found) and asked:
+            share = sum(local[c.word] for c in asked) or 1.0
+        else:
+            asked, share = found, total
+        met = sum(local[c.word] for c in asked if c.word in met_words)
         folded = " ".join(words(s.clean))
-        s.score = met / total + 0.15 * sum(p in folded for p in phrases) + 0.08 / s.hit_rank
+        phrased = sum(p in folded for p, a, b in phrases if not (a & name and b & name))  # nor its phrase
+        s.score = met / share + 0.15 * phrased + 0.08 / s.hit_rank
     for s, nxt in itertools.zip_longest(sentences, sentences[1:]):
         if s.clean.endswith("?"):
             # a question in the source rarely answers one; the sentence right after it does
@@ -231,6 +318,7 @@ CONTEXT_SHARE = 0.7     # a list is judged by its lead-in, and by this share of 
 ITEMS_SHARE = 0.5       # …or by this share of its items
 DEFINING_BONUS = 0.2    # a definition answer's sentence that says what something is
 STEP_BONUS = 0.2        # a procedure (reason) answer's sentence that says what to do (why)
+CAUSE_BONUS = 0.1       # …and a reason answer's sentence that gives the cause outright, more
 STEP_PASSAGES = 2       # passages without a step title that a list of steps is followed through
 SIDE_FLOOR = 0.3        # a comparison side's best sentence meets at least this share of the side
 SIDE_CITATIONS = 2      # a side's card is used when its anchors are at most this many quotes
@@ -813,7 +901,7 @@ class _Span:
 
 def compose(hits: list[Hit], found: list[Concept], language: str, texts, max_passages: int,
             analysis: Analysis | None = None, following=None, card=None,
-            sides: list[Side] | None = None, preceding=None) -> Composition:
+            sides: list[Side] | None = None, preceding=None, publisher=None) -> Composition:
     """The answer's statements: for a fact question the sentence holding a value of the asked kind
     first, for a list question the whole enumeration, then the best sentences of the passages.
     `analysis` (advisor.answer.analysis) picks the composer and the intro; `following(passage)`
@@ -821,11 +909,18 @@ def compose(hits: list[Hit], found: list[Concept], language: str, texts, max_pas
     (advisor.answer.cards.lead) opens a definition answer with the concept card's summary, its
     anchors cited first; `sides`, for a comparison, the two sides retrieved on their own;
     `preceding(passage)` the passage before (a fact question about a document reads back to its
-    byline). An English answer ends with the glossary's English for the Dutch terms its quotes contain."""
+    byline); `publisher(doc_id)` a document's publisher, whose name picks no sentence. An English
+    answer ends with the glossary's English for the Dutch terms its quotes contain."""
     kind = analysis.type if analysis else None
     sentences = [s for rank, hit in enumerate(hits, start=1)
                  for s in passage_sentences(hit.passage, texts(hit.passage.doc_id), rank)]
-    score_sentences(sentences, found, texts)
+    if publisher and kind == "definition" and _asks_about_publisher(analysis, hits, publisher):
+        publisher = None  # 'Wat is De Normaalste Zaak …?': the name is what is asked, so its sentences answer
+    score_sentences(sentences, found, texts, publisher)
+    if kind != "definition":  # a template row says what its first word is, and tells no page from another
+        for s in sentences:
+            if _template(s.clean, texts(s.passage.doc_id)):
+                s.score *= TEMPLATE_SHARE
     if kind == "definition":  # a sentence that meets the question and says what it is leads
         for s in sentences:
             if s.score > 0.1 and defines(s.clean):
@@ -835,8 +930,11 @@ def compose(hits: list[Hit], found: list[Concept], language: str, texts, max_pas
         cue = "step" if kind == "procedure" else "reason"
         eligible = SELECT_SHARE * max((s.score for s in sentences), default=0.0)
         for s in sentences:
-            if s.score > 0.1 and s.score >= eligible and steps.carries(s.clean, cue):
-                s.score += STEP_BONUS
+            if s.score <= 0.1 or s.score < eligible:
+                continue
+            cause = kind == "reason" and steps.carries(s.clean, "cause")  # the cause said outright leads,
+            if cause or steps.carries(s.clean, cue):                      # before a mere purpose
+                s.score += STEP_BONUS + (CAUSE_BONUS if cause else 0.0)
     compared = compare(sides, sentences, language, texts, max_passages) if kind == "comparison" and sides else None
     if compared is not None:
         return _glossed(compared, language, found)

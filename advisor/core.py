@@ -152,7 +152,7 @@ class Advisor:
         composition = compose(hits[:self.settings.max_citations + 2], self._weighted(found, question, query), language,
                               self.index.document_text, self.settings.max_citations, analysis,
                               self.index.following, cards.lead(analysis, language, self.index),
-                              self._sides(analysis, question, language), self.index.preceding)
+                              self._sides(analysis, question, language), self.index.preceding, self.index.publisher)
         timings["compose"] = round((time.perf_counter() - retrieved) * 1000, 2)
         if not composition.citations:
             answer = self._refuse(language, "not covered by the sources: no passage sentence answers it", started,

@@ -208,6 +208,10 @@ class Index:
     def documents(self) -> dict[str, dict]:
         return self.manifest["documents"]
 
+    def publisher(self, doc_id: str) -> str:
+        """Who published a document, as its manifest says ('' when it does not)."""
+        return (self.documents.get(doc_id) or {}).get("publisher") or ""
+
     def following(self, passage: Passage) -> Passage | None:
         """The passage after `passage` in its document, or None at the document's end."""
         order = self._ordered

@@ -33,8 +33,8 @@ def test_procedure_cues_are_validated_at_load():
     with pytest.raises(ConfigError, match="procedures.toml.*sections"):
         steps.load("[step]\npatterns = ['x']\n")
     with pytest.raises(ConfigError, match="without bound"):
-        steps.load("[step]\npatterns = ['door .* te']\n[reason]\npatterns = ['omdat']\n")
-    assert steps.load("[step]\npatterns = ['ga']\n[reason]\npatterns = ['omdat']\n")
+        steps.load("[step]\npatterns = ['door .* te']\n[reason]\npatterns = ['omdat']\n[cause]\npatterns = ['vergt']\n")
+    assert steps.load("[step]\npatterns = ['ga']\n[reason]\npatterns = ['omdat']\n[cause]\npatterns = ['vergt']\n")
 
 
 def test_objective_codes_however_written():

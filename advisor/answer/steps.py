@@ -13,7 +13,7 @@ from advisor.package_data import read_text
 from advisor.text import fold
 
 SOURCE = "advisor/resources/procedures.toml"
-KINDS = ("step", "reason")
+KINDS = ("step", "reason", "cause")
 
 
 def load(text: str | None = None) -> dict[str, tuple]:
@@ -29,6 +29,7 @@ def _cues() -> dict[str, tuple]:
 
 
 def carries(sentence: str, kind: str) -> bool:
-    """Whether `sentence` says what to do (`kind` "step") or why ("reason")."""
+    """Whether `sentence` says what to do (`kind` "step"), why ("reason": a cause or a purpose), or
+    the cause outright ("cause": 'vergt', 'staat haaks op', 'omdat')."""
     folded = " ".join(fold(sentence).split())
     return any(p.search(folded) for p in _cues()[kind])
