@@ -135,7 +135,13 @@ class Advisor:
         own_contract = advised is not None and (
             advised.verdict is not None or analyse(question).type == "advisory"
             or intake_module.declines_reservation(question) or (turn.continues and bool(turn.asks)))
-        if not hits or (not decision.answer and (decision.reason != "not covered by the sources" or not own_contract)):
+        # a neighbouring-domain notion in a question that itself asks to reserve the asker's contract
+        # names what is bought ('onze verzekeringsportefeuille ... voorbehouden?'), not what is asked:
+        # the verdict answers it (a follow-up that only carries an earlier verdict does not)
+        reserving = advised is not None and advised.verdict is not None and bool(decision.neighbour) \
+            and intake_module.asks_reservation(question)
+        if not hits or (not decision.answer and not reserving
+                        and (decision.reason != "not covered by the sources" or not own_contract)):
             answer = self._refuse(language, decision.reason or "not covered by the sources", started, timings,
                                   query, hits)
             answer.coverage = share

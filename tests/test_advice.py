@@ -321,3 +321,14 @@ def test_lots_rank_higher_above_the_line_as_their_source_gives_them_for_larger_c
     large, small = menu(520_000), menu(90_000)
     assert "lots" in large and "fair_trade" not in large   # lots (2 above the line) before fair trade (3)
     assert "fair_trade" in small and "lots" not in small   # below it, rank 3 both, and the five places are taken
+
+
+def test_a_neighbouring_notion_that_names_what_is_bought_gets_the_verdict(advisor):
+    """Insurance is outside the sources as a topic ('Welke verzekering moet ...?' is refused), but a
+    question that asks to reserve the asker's insurance contract asks about reserving: it gets the
+    verdict (no priority group), not a refusal."""
+    asked = advisor.ask("Mogen we onze verzekeringen (brand en BA, € 45.000 over 3 jaar) voorbehouden aan de "
+                        "sociale economie?")
+    assert not asked.refused and asked.verdict is not None and asked.verdict.reservable == "no"
+    topic = advisor.ask("Welke verzekering moet een maatwerkbedrijf afsluiten voor zijn werknemers?")
+    assert topic.refused and topic.verdict is None
