@@ -122,13 +122,18 @@ def _item(i: model.Criterion, language: str) -> str:
     return say(language, "menu_item", title=title, why=i.why)
 
 
+def _cite(citations: CitationList, evidence) -> list[int]:
+    """The markers of each piece of evidence found (a list or tuple: its first passage found)."""
+    return [n for n in (citations.first(e) if isinstance(e, (list, tuple)) else citations.evidence(e)
+                        for e in evidence) if n]
+
+
 def verdict(intake: Intake, kb: Knowledge, citations: CitationList, language: str) -> model.Verdict:
     group = kb.product_groups.get(intake.product_group) if intake.product_group else None
     reasons: list[model.Reason] = []
 
     def reason(text: str, *evidence) -> None:
-        cites = [n for n in (citations.first(e) if isinstance(e, (list, tuple)) else citations.evidence(e)
-                             for e in evidence) if n]
+        cites = _cite(citations, evidence)
         if cites:
             reasons.append(model.Reason(text=text, cites=cites))
 
@@ -181,28 +186,21 @@ def _standing(intake: Intake, group: ProductGroup, kb: Knowledge, citations: Cit
     name = group.name(language)
     key = "reason_priority" if group.reservation_priority else "reason_not_priority"
     lines = [(say(language, key, group=name[:1].upper() + name[1:]), kb.reservation_groups_evidence)]
-    # each piece of evidence cited as the verdict cites it (a list or tuple: its first passage found)
     if group.reservation_priority and intake.value_eur is not None:
         above = intake.value_eur > kb.threshold.amount_eur
         key, evidence = ("reason_above", kb.threshold.above_evidence) if above else ("reason_below", kb.threshold.below_evidence)
         lines.append((say(language, key, value=_euro(intake.value_eur, language),
                           threshold=_euro(kb.threshold.amount_eur, language)), evidence))
-    out = []
-    for text, evidence in lines:
-        cites = [n for n in (citations.first(e) if isinstance(e, (list, tuple)) else citations.evidence(e)
-                             for e in evidence) if n]
-        if cites:
-            out.append(f"- {_marked(text, *cites)}")
+    out = [f"- {_marked(text, *cites)}" for text, evidence in lines if (cites := _cite(citations, evidence))]
     return [say(language, "standing"), *out] if out else []
 
 
-def _fallback(intake: Intake, kb: Knowledge, citations: CitationList, language: str, shown: set[str],
-              size: int) -> list[str]:
+def _fallback(intake: Intake, group: ProductGroup | None, kb: Knowledge, citations: CitationList, language: str,
+              shown: set[str], size: int) -> list[str]:
     """After a "yes" verdict that still asks for the checks: the instruments the sources give for a
     contract that is not reserved, by title only and cited, for when the checks rule reserving out
     ('Is de opdracht reserveren toch niet de juiste manier, overweeg dan ...'). They are no part of
     the menu the verdict calls for."""
-    group = kb.product_groups.get(intake.product_group) if intake.product_group else None
     chosen = sorted((c for c in kb.criteria.values() if c.not_reserved and c.id not in shown
                      and applicable(c, intake, group, kb)), key=lambda c: (c.rank, c.id))
     regular = []
@@ -245,7 +243,7 @@ def advise(intake: Intake, kb: Knowledge, citations: CitationList, language: str
         menu_lines.append(say(language, heading))
         menu_lines += _by_place(shown, language)
     if result and result.reservable == "yes" and not criteria_asked and not declined_reservation:
-        menu_lines += _fallback(intake, kb, citations, language, {i.id for i in shown}, menu_size)
+        menu_lines += _fallback(intake, group, kb, citations, language, {i.id for i in shown}, menu_size)
     # what the buyer ruled out is not what the answer opens with: the alternatives come first
     lines = menu_lines + verdict_lines if declined_reservation else verdict_lines + menu_lines
     if group and group.example:

@@ -204,10 +204,11 @@ class Advisor:
         top = [h.passage for h in hits[:rules.passages]]
         terms = [lexical.terms_of(self.index.position[p.id]) for p in top]
         best = max((h.lexical_score for h in hits), default=0.0)
-        signals = scope.measure(query, found, terms, best, lexical, language, rules, [p.index_text for p in top])
+        texts = [p.index_text for p in top]
+        signals = scope.measure(query, found, terms, best, lexical, language, rules, texts)
         if self.settings.scope_probe != "none":  # the meaning of the question, a second opinion (scope_probe.py)
             signals["dense"] = scope_probe.probe().probability(embed_queries(self._probe_embedder(), [query])[0])
-        return scope.decide(query, signals, [p.index_text for p in top], rules)
+        return scope.decide(query, signals, texts, rules)
 
     def _probe_embedder(self):
         """The embedder the scope probe was trained on (loaded once per process, shared with retrieval)."""
